@@ -1,0 +1,411 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseBenchLine(t *testing.T) {
+	tests := []struct {
+		line   string
+		ok     bool
+		key    Key
+		ns     float64
+		bytes  float64
+		allocs float64
+	}{
+		{"BenchmarkCtxvar/Get-2   \t1000000000\t         1.234 ns/op\t       0 B/op\t       0 allocs/op", true,
+			Key{"BenchmarkCtxvar/Get", 2}, 1.234, 0, 0},
+		{"BenchmarkParallel/CtxvarGet \t 500000000 \t 2.5 ns/op", true,
+			Key{"BenchmarkParallel/CtxvarGet", 1}, 2.5, math.NaN(), math.NaN()},
+		{"BenchmarkCtxvar/GetLive/Goroutines=100000-16  100  12.5 ns/op  8 B/op  1 allocs/op", true,
+			Key{"BenchmarkCtxvar/GetLive/Goroutines=100000", 16}, 12.5, 8, 1},
+		{"BenchmarkCtxvar/Copy/Vars=1000  100  30 ns/op  48 B/op  1 allocs/op", true,
+			Key{"BenchmarkCtxvar/Copy/Vars=1000", 1}, 30, 48, 1},
+		{"BenchmarkX/a-b-4  10  7 ns/op  3.5 MB/s", true, Key{"BenchmarkX/a-b", 4}, 7, math.NaN(), math.NaN()},
+		{"BenchmarkCtxvar", false, Key{}, 0, 0, 0},                   // -v prints the parent alone
+		{"BenchmarkCtxvar/Get-2", false, Key{}, 0, 0, 0},             // name line without result
+		{"Benchmarking is fun, said the log", false, Key{}, 0, 0, 0}, // output of a benchmark
+	}
+	for _, tt := range tests {
+		k, s, ok, err := parseBenchLine(tt.line)
+		if err != nil {
+			t.Errorf("parseBenchLine(%q): %v", tt.line, err)
+			continue
+		}
+		if ok != tt.ok {
+			t.Errorf("parseBenchLine(%q): ok = %v, want %v", tt.line, ok, tt.ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if k != tt.key || s.NsPerOp != tt.ns || !sameFloat(s.BytesPerOp, tt.bytes) || !sameFloat(s.AllocsPerOp, tt.allocs) {
+			t.Errorf("parseBenchLine(%q) = %v %+v, want %v ns=%v B=%v allocs=%v", tt.line, k, s, tt.key, tt.ns, tt.bytes, tt.allocs)
+		}
+	}
+	if _, _, _, err := parseBenchLine("BenchmarkY-2  100  fast ns/op"); err == nil {
+		t.Error("parseBenchLine accepted a non-number value")
+	}
+}
+
+func sameFloat(a, b float64) bool {
+	return a == b || math.IsNaN(a) && math.IsNaN(b)
+}
+
+func TestSplitProcs(t *testing.T) {
+	for in, want := range map[string]Key{
+		"BenchmarkA":         {"BenchmarkA", 1},
+		"BenchmarkA-2":       {"BenchmarkA", 2},
+		"BenchmarkA/b-c":     {"BenchmarkA/b-c", 1},
+		"BenchmarkA/n=-1":    {"BenchmarkA/n=-1", 1},
+		"BenchmarkA/n=-0":    {"BenchmarkA/n=-0", 1},
+		"BenchmarkA/x=1-128": {"BenchmarkA/x=1", 128},
+	} {
+		n, p := splitProcs(in)
+		if (Key{n, p}) != want {
+			t.Errorf("splitProcs(%q) = %q, %d; want %v", in, n, p, want)
+		}
+	}
+}
+
+func TestMedian(t *testing.T) {
+	for _, tt := range []struct {
+		in   []float64
+		want float64
+	}{
+		{[]float64{3}, 3},
+		{[]float64{5, 1, 3}, 3},
+		{[]float64{4, 1, 3, 2}, 2.5},
+		{[]float64{9, 1, 1, 1, 9}, 1},
+	} {
+		if got := median(tt.in); got != tt.want {
+			t.Errorf("median(%v) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+	if !math.IsNaN(median(nil)) {
+		t.Error("median(nil) is not NaN")
+	}
+	in := []float64{3, 1, 2}
+	median(in)
+	if in[0] != 3 {
+		t.Error("median sorted its argument in place")
+	}
+}
+
+// timeitVerbose is real `python3 -m timeit -v -r 7` output (autorange
+// abridged).
+const timeitVerbose = `=== timeit py-get
+1 loop -> 3.16e-06 secs
+2 loops -> 5.11e-07 secs
+10000000 loops -> 0.219 secs
+
+raw times: 217 msec, 206 msec, 207 msec, 172 msec, 130 msec, 131 msec, 131 msec
+
+10000000 loops, best of 7: 13 nsec per loop
+`
+
+func TestParseTimeit(t *testing.T) {
+	d := newData()
+	in := timeitVerbose +
+		"=== timeit py-copy\n1 loop, best of 5: 1.5 usec per loop\n" +
+		"=== timeit py-setreset\n" +
+		"raw times: 0.5 sec, 1.5 sec, 1 sec\n\n2000000 loops, best of 3: 2.5e-07 sec per loop\n" +
+		"=== skip py-other python3 not found\n"
+	if err := d.Parse(strings.NewReader(in), "t"); err != nil {
+		t.Fatal(err)
+	}
+	get := summarize(d.Samples[Key{pyGet, 1}])
+	if get.N != 7 || math.Abs(get.Ns-17.2) > 1e-9 || math.Abs(get.Min-13.0) > 1e-9 || math.Abs(get.Max-21.7) > 1e-9 {
+		t.Errorf("py-get: %+v, want 7 samples, median 17.2, min 13, max 21.7", get)
+	}
+	if !math.IsNaN(get.Allocs) {
+		t.Errorf("py-get allocs = %v, want NaN", get.Allocs)
+	}
+	cp := summarize(d.Samples[Key{pyCopy, 1}])
+	if cp.N != 1 || math.Abs(cp.Ns-1500) > 1e-9 {
+		t.Errorf("py-copy (best-of only): %+v, want 1 sample of 1500 ns", cp)
+	}
+	if len(d.Notes) != 1 || !strings.Contains(d.Notes[0], "py-copy") {
+		t.Errorf("notes = %q, want one about py-copy's missing raw times", d.Notes)
+	}
+	sr := summarize(d.Samples[Key{pySetReset, 1}])
+	if sr.N != 3 || math.Abs(sr.Ns-500) > 1e-9 {
+		t.Errorf("py-setreset: %+v, want median 1 sec / 2e6 loops = 500 ns", sr)
+	}
+	if d.Skipped["py-other"] != "python3 not found" {
+		t.Errorf("skipped = %q", d.Skipped)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, in := range []string{
+		"=== timeit\n",
+		"=== timeit py-get\nraw times: 1 fortnight\n1 loop, best of 1: 1 sec per loop\n",
+		"=== timeit py-get\nraw times: 1 sec\n",                // section never finished
+		"=== timeit py-get\nnonsense per loop\n",               // unparsable result
+		"=== timeit py-get\n10 loops, best of 1: 3 per loop\n", // no unit
+		"BenchmarkA-2  10  x ns/op\n",
+	} {
+		if err := newData().Parse(strings.NewReader(in), "t"); err == nil {
+			t.Errorf("Parse(%q) succeeded, want an error", in)
+		}
+	}
+}
+
+// synthetic writes go test -bench output for every Go row with count
+// samples around ns (median exactly ns), and timeit output for the Python
+// rows in py.
+func synthetic(goNs map[series]float64, allocs map[series]float64, py map[series]float64, count int) string {
+	var b strings.Builder
+	b.WriteString("goos: linux\ngoarch: amd64\npkg: github.com/ctxvar/ctxvar/ctxvar/benchcmp\ncpu: Synthetic CPU @ 1GHz\n")
+	for _, r := range rows {
+		if r.python {
+			continue
+		}
+		ns, ok := goNs[r.series]
+		if !ok {
+			continue
+		}
+		procs := r.procs
+		if procs == 0 {
+			procs = 2
+		}
+		name := r.name
+		if procs != 1 {
+			name += fmt.Sprintf("-%d", procs)
+		}
+		for i := range count {
+			f := 1 + 0.01*float64(i-count/2)
+			fmt.Fprintf(&b, "%s \t 1000000 \t %.4f ns/op \t 0 B/op \t %g allocs/op\n", name, ns*f, allocs[r.series])
+		}
+	}
+	b.WriteString("PASS\nok  \tgithub.com/ctxvar/ctxvar/ctxvar/benchcmp\t12.3s\n")
+	for s, ns := range py {
+		loops := 1000000
+		fmt.Fprintf(&b, "=== timeit %s\n", s.name)
+		var raw []string
+		for i := range 7 {
+			f := 1 + 0.02*float64(i-3)
+			raw = append(raw, fmt.Sprintf("%.6g msec", ns*f*float64(loops)/1e6))
+		}
+		fmt.Fprintf(&b, "raw times: %s\n\n%d loops, best of 7: %.3g nsec per loop\n", strings.Join(raw, ", "), loops, ns*0.94)
+	}
+	return b.String()
+}
+
+// goodNs meets every target.
+func goodNs() map[series]float64 {
+	return map[series]float64{
+		sGet: 2, sGetOr: 2, sLookup: 2.2,
+		sSRRun: 40, sSRSpawn: 40, sSRBare: 45,
+		sCopy1: 20, sCopy1000: 21,
+		sSpawn: 300, sLive0: 2, sLive100k: 2.1,
+		sPar1: 2, sPar2: 1.05, sCtxPar1: 4, sCtxPar2: 2.1,
+		sCtx1: 4, sCtx10: 25, sTL: 5, sITL: 5.5,
+		sRoutineGo: 600, sBareGo: 250,
+	}
+}
+
+func goodPy() map[series]float64 {
+	return map[series]float64{sPyGet: 15, sPySR: 200, sPyCopy: 60}
+}
+
+func render(t *testing.T, in string) (string, Result) {
+	t.Helper()
+	d := newData()
+	if err := d.Parse(strings.NewReader(in), "synthetic"); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	res := Render(&out, d)
+	return out.String(), res
+}
+
+// cells returns the cells of the table line that starts with label (or the
+// n-th continuation line after it).
+func cells(t *testing.T, table, label string, n int) []string {
+	t.Helper()
+	lines := strings.Split(table, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "| "+label+" |") {
+			if i+n >= len(lines) {
+				break
+			}
+			var cs []string
+			for _, c := range strings.Split(strings.Trim(lines[i+n], "|"), "|") {
+				cs = append(cs, strings.TrimSpace(c))
+			}
+			return cs
+		}
+	}
+	t.Fatalf("no row %q (+%d) in\n%s", label, n, table)
+	return nil
+}
+
+func TestRenderAllPass(t *testing.T) {
+	in := synthetic(goodNs(), nil, goodPy(), 5) + "=== note go: go1.26.8, load average 0.31 0.15 0.05\n"
+	table, res := render(t, in)
+	t.Log("\n" + table)
+	// 3×3 (Get, GetOr, Lookup) + 3 Set+Reset + 1 + 2 Copy + 1 Spawn + 1 live + 1 parallel.
+	if res.Pass != 18 || res.Fail != 0 || res.Skip != 0 || len(res.Missing) != 0 {
+		t.Errorf("result %+v, want 18 PASS and nothing else", res)
+	}
+	get := cells(t, table, sGet.label, 0)
+	want := []string{sGet.label, "2.00", "4%", "0", "0", "5", "0.40× routine ThreadLocal.Get", "≤ 0.8×", "PASS"}
+	if strings.Join(get, "|") != strings.Join(want, "|") {
+		t.Errorf("Get row = %q, want %q", get, want)
+	}
+	if c := cells(t, table, sGet.label, 1); c[0] != "" || c[6] != "0.13× Python ContextVar.get()" || c[8] != "PASS" {
+		t.Errorf("Get row, 2nd check = %q", c)
+	}
+	if c := cells(t, table, sGet.label, 2); c[6] != "0 allocs/op (max)" || c[8] != "PASS" {
+		t.Errorf("Get row, allocs check = %q", c)
+	}
+	if c := cells(t, table, sSpawn.label, 0); c[6] != "1.20× bare go+wait" || c[8] != "PASS" {
+		t.Errorf("Spawn row = %q", c)
+	}
+	if c := cells(t, table, sSpawn.label, 1); c[6] != "0.50× routine.Go+wait" || c[8] != "info" {
+		t.Errorf("Spawn row, routine ratio = %q", c)
+	}
+	if c := cells(t, table, sPar2.label, 0); c[6] != "0.53× ctxvar Get, RunParallel -cpu 1" || c[8] != "PASS" {
+		t.Errorf("parallel row = %q", c)
+	}
+	if c := cells(t, table, sPyGet.label, 0); c[1] != "15.0" || c[3] != "—" || c[5] != "7" {
+		t.Errorf("Python get row = %q", c)
+	}
+	for _, s := range []string{"Targets: 18 PASS, 0 FAIL, 0 SKIP.", "- cpu: Synthetic CPU @ 1GHz", "- go: go1.26.8, load average 0.31 0.15 0.05"} {
+		if !strings.Contains(table, s) {
+			t.Errorf("output lacks %q", s)
+		}
+	}
+}
+
+func TestRenderFailures(t *testing.T) {
+	ns := goodNs()
+	ns[sGet] = 4.5       // 0.9× routine: FAIL; 0.3× python: PASS
+	ns[sCopy1000] = 35   // 1.75× Copy/1: FAIL
+	ns[sLive100k] = 3.5  // 1.75×: FAIL
+	ns[sPar2] = 1.9      // 0.95×: FAIL
+	ns[sSRBare] = 101    // 0.505× python: FAIL
+	ns[sRoutineGo] = 100 // info never fails
+	allocs := map[series]float64{sLookup: 1}
+	table, res := render(t, synthetic(ns, allocs, goodPy(), 5))
+	t.Log("\n" + table)
+	if res.Fail != 6 || res.Pass != 12 {
+		t.Errorf("result %+v, want 6 FAIL, 12 PASS", res)
+	}
+	if c := cells(t, table, sGet.label, 0); c[6] != "0.90× routine ThreadLocal.Get" || c[8] != "FAIL" {
+		t.Errorf("Get row = %q", c)
+	}
+	if c := cells(t, table, sLookup.label, 2); c[6] != "1 allocs/op (max)" || c[8] != "FAIL" {
+		t.Errorf("Lookup allocs = %q", c)
+	}
+	if c := cells(t, table, sSRBare.label, 0); c[6] != "0.505× Python v.reset(v.set(1))" || c[8] != "FAIL" {
+		t.Errorf("Set+Reset bare = %q", c)
+	}
+	if !strings.Contains(table, "FAIL: ctxvar Get; ctxvar Lookup; ctxvar Set+Reset, bare goroutine; ctxvar Copy, 1000 Vars set; ctxvar Get, 100,000 live goroutines; ctxvar Get, RunParallel -cpu 2.") {
+		t.Errorf("summary does not list the failing rows once each:\n%s", table)
+	}
+}
+
+func TestRenderPythonSkipped(t *testing.T) {
+	in := synthetic(goodNs(), nil, nil, 5) + "=== skip py-get python3 not found\n=== skip py-copy python3 not found\n=== skip py-x other\n"
+	table, res := render(t, in)
+	// Python checks: 3 (get) + 3 (set+reset) + 2 (copy).
+	if res.Skip != 8 || res.Fail != 0 || res.Pass != 10 || len(res.Missing) != 0 {
+		t.Errorf("result %+v, want 8 SKIP, 10 PASS", res)
+	}
+	if c := cells(t, table, sPyGet.label, 0); c[1] != "skipped" {
+		t.Errorf("Python row = %q", c)
+	}
+	if c := cells(t, table, sCopy1.label, 0); c[6] != "vs Python copy_context(): skipped" || c[8] != "SKIP" {
+		t.Errorf("Copy row = %q", c)
+	}
+	if !strings.Contains(table, "- skipped py-copy, py-get: python3 not found\n- skipped py-x: other\n") {
+		t.Errorf("skip note missing:\n%s", table)
+	}
+}
+
+func TestRenderMissingGo(t *testing.T) {
+	ns := goodNs()
+	delete(ns, sTL)
+	delete(ns, sPar1)
+	table, res := render(t, synthetic(ns, nil, goodPy(), 3))
+	if strings.Join(res.Missing, ",") != "BenchmarkRoutine/ThreadLocalGet,BenchmarkParallel/CtxvarGet" {
+		t.Errorf("missing = %q", res.Missing)
+	}
+	if c := cells(t, table, sTL.label, 0); c[1] != "MISSING" {
+		t.Errorf("routine row = %q", c)
+	}
+	if c := cells(t, table, sGet.label, 0); c[6] != "vs routine ThreadLocal.Get: n/a" || c[8] != "FAIL" {
+		t.Errorf("Get row = %q", c)
+	}
+}
+
+func TestRun(t *testing.T) {
+	dir := t.TempDir()
+	goFile := filepath.Join(dir, "go.txt")
+	pyFile := filepath.Join(dir, "py.txt")
+	ns := goodNs()
+	ns[sGet] = 100 // FAIL
+	full := synthetic(ns, nil, goodPy(), 5)
+	i := strings.Index(full, "=== timeit")
+	if err := os.WriteFile(goFile, []byte(full[:i]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pyFile, []byte(full[i:]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := run([]string{goFile, pyFile}, nil, &out, &errOut, false); code != 0 {
+		t.Errorf("run = %d, want 0 (FAIL marks are not errors); stderr %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "| ctxvar Get | 100 |") {
+		t.Errorf("output:\n%s", out.String())
+	}
+	if code := run([]string{goFile, pyFile}, nil, &out, &errOut, true); code != 3 {
+		t.Errorf("run -strict = %d, want 3", code)
+	}
+	if code := run([]string{"-"}, strings.NewReader(full), &out, &errOut, false); code != 0 {
+		t.Errorf("run on stdin = %d, want 0", code)
+	}
+	if code := run([]string{pyFile}, nil, &out, &errOut, false); code != 1 {
+		t.Errorf("run without Go results = %d, want 1", code)
+	}
+	if code := run([]string{filepath.Join(dir, "nope")}, nil, &out, &errOut, false); code != 1 {
+		t.Errorf("run on a missing file = %d, want 1", code)
+	}
+	bad := filepath.Join(dir, "bad.txt")
+	os.WriteFile(bad, []byte("=== timeit py-get\n"), 0o644)
+	if code := run([]string{goFile, bad}, nil, &out, &errOut, false); code != 1 {
+		t.Errorf("run on a truncated timeit section = %d, want 1", code)
+	}
+}
+
+func TestFmtRatio(t *testing.T) {
+	for _, tt := range []struct {
+		q, limit float64
+		info     bool
+		want     string
+	}{
+		{0.4, 0.8, false, "0.40×"},
+		{0.505, 0.5, false, "0.51×"},
+		{0.5001, 0.5, false, "0.5001×"},
+		{0.5049, 0.5, false, "0.505×"},
+		{0.50001, 0.5, false, "0.50001×"},
+		{0.5, 0.5, false, "0.50×"},
+		{0.5041, 0.5, true, "0.50×"},
+		{1.296, 1.3, false, "1.30×"},
+		{1.3004, 1.3, false, "1.3004×"},
+	} {
+		if got := fmtRatio(tt.q, tt.limit, tt.info); got != tt.want {
+			t.Errorf("fmtRatio(%v, %v, %v) = %q, want %q", tt.q, tt.limit, tt.info, got, tt.want)
+		}
+	}
+}

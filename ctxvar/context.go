@@ -1,0 +1,107 @@
+package ctxvar
+
+import "sync/atomic"
+
+// A Context maps Vars to values. Every goroutine is in exactly one Context at a
+// time, its current Context, which Get reads and Set and Reset change. A
+// goroutine started with a bare go statement starts in an empty Context; one
+// started with Spawn starts in a copy of its parent's.
+//
+// A *Context obtained from Copy is a snapshot: nothing that happens in the
+// goroutine that copied it changes it. It changes only through Sets and Resets
+// made inside its own Run, and those persist for the next Run.
+//
+// Copy is O(1) whatever the number of Vars set: a Context holds an immutable
+// persistent map, and copying shares it.
+//
+// A Context is safe for use by multiple goroutines, but it can be entered by
+// only one at a time: Run on a Context that is already entered panics with
+// ErrContextEntered.
+type Context struct {
+	data    atomic.Pointer[pmap]
+	entered atomic.Bool
+	// pending counts the tokens of Sets made in this Context that have not
+	// been Reset. Only the goroutine that has the Context entered touches it.
+	pending int
+}
+
+// Copy returns a snapshot of the calling goroutine's current Context. It is
+// Python's contextvars.copy_context.
+func Copy() *Context {
+	c := new(Context)
+	c.data.Store(currentData())
+	return c
+}
+
+// Copy returns a new Context with the same values as c.
+func (c *Context) Copy() *Context {
+	if c == nil {
+		panic(misuse(ErrNilContext, "Copy called on a nil *Context; get one from ctxvar.Copy()"))
+	}
+	n := new(Context)
+	n.data.Store(c.data.Load())
+	return n
+}
+
+// Run calls fn with c as the calling goroutine's current Context, and restores
+// the previous Context when fn returns or panics. Sets and Resets made by fn
+// change c and are seen by the next Run of c; they are not seen by the caller.
+//
+// Run panics with ErrContextEntered if c is already entered, on this goroutine
+// or any other: copy it first (c.Copy().Run(fn)) to run the same values twice
+// at once. A token created inside Run can be used only inside a Run of the same
+// Context.
+func (c *Context) Run(fn func()) {
+	if c == nil {
+		panic(misuse(ErrNilContext, "Run called on a nil *Context; get one from ctxvar.Copy()"))
+	}
+	if fn == nil {
+		panic(misuse(ErrNilFunc, "(*Context).Run called with a nil function"))
+	}
+	if !c.entered.CompareAndSwap(false, true) {
+		panic(misuse(ErrContextEntered, "Run cannot enter a Context that is already entered; "+
+			"run a copy instead: c.Copy().Run(fn)"))
+	}
+	id := goid()
+	gs := reg.lookup(id)
+	created := gs == nil
+	if created {
+		gs = register(id, kindRun, nil)
+	}
+	prev := gs.cur
+	gs.cur = c
+	gs.runs++
+	defer func() {
+		gs.runs--
+		gs.cur = prev
+		c.entered.Store(false)
+		if created {
+			unregister(id)
+		}
+	}()
+	fn()
+}
+
+// Len returns the number of Vars that have a value in c. Defaults do not
+// count: a Var that was never Set in c is not in c.
+func (c *Context) Len() int {
+	if c == nil {
+		panic(misuse(ErrNilContext, "Len called on a nil *Context; get one from ctxvar.Copy()"))
+	}
+	return c.data.Load().len()
+}
+
+// ValueIn returns v's value in c, and whether v has a value in c. Unlike Get,
+// it ignores v's default: it is Python's c[v] and v in c.
+func ValueIn[T any](c *Context, v *Var[T]) (T, bool) {
+	if c == nil {
+		panic(misuse(ErrNilContext, "ValueIn called with a nil *Context; get one from ctxvar.Copy()"))
+	}
+	x, ok := c.data.Load().lookup(&v.core)
+	if !ok {
+		var zero T
+		return zero, false
+	}
+	val, _ := x.(T)
+	return val, true
+}

@@ -1,0 +1,14 @@
+//go:build !gc || !(amd64 || arm64)
+
+package ctxvar
+
+// haveGoidFast reports whether this build has the assembly fast path.
+const haveGoidFast = false
+
+// goidFast has no fast path to take in this build.
+func goidFast() uint64 { return goidPortable() }
+
+// readGWord is never called without a fast path (selectGoidOffset checks
+// haveGoidFast first); it exists so the verification code compiles, and
+// returns a value that is never a goroutine id.
+func readGWord(off uintptr) uint64 { return 0 }

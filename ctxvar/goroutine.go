@@ -1,0 +1,81 @@
+package ctxvar
+
+import "sync/atomic"
+
+// How a goroutine's state came to be registered, which decides who removes it.
+const (
+	// kindBare: a goroutine started with a bare go statement called Set. Its
+	// state is removed by the Reset that empties its Context, or by the
+	// sweeper once the goroutine has exited.
+	kindBare uint8 = iota
+	// kindSpawn: the goroutine was started by Spawn, which removes the state
+	// when the goroutine's function returns or panics.
+	kindSpawn
+	// kindRun: the goroutine had no state when it called Run, which removes
+	// the state when it returns or panics.
+	kindRun
+)
+
+// gstate is what the package knows of one goroutine: the Context it is in.
+// Only the goroutine itself reads or writes cur and runs; kind and sweepGen are
+// fixed before the state is registered, so the sweeper may read them.
+type gstate struct {
+	cur      *Context
+	runs     int32 // Run calls active on the goroutine
+	kind     uint8
+	sweepGen uint64 // sweep generation current when a bare state was registered
+
+	// Embedded so that registering a goroutine costs one allocation.
+	base Context
+	node gnode
+}
+
+// bareStates counts registered states of kind kindBare: the ones the sweeper
+// may have to collect.
+var bareStates atomic.Int64
+
+// current returns the state of the calling goroutine, or nil if it has none,
+// which means its Context is empty.
+func current() *gstate {
+	return reg.lookup(goid())
+}
+
+// currentData returns the calling goroutine's Context's mapping.
+func currentData() *pmap {
+	if gs := current(); gs != nil {
+		return gs.cur.data.Load()
+	}
+	return nil
+}
+
+// register gives goroutine id a state whose Context starts as data.
+func register(id uint64, kind uint8, data *pmap) *gstate {
+	gs := &gstate{kind: kind}
+	gs.base.data.Store(data)
+	gs.cur = &gs.base
+	if kind == kindBare {
+		gs.sweepGen = sweepGen.Load()
+		bareStates.Add(1)
+	}
+	reg.insert(id, gs, &gs.node)
+	if kind == kindBare {
+		maybeSweep()
+	}
+	return gs
+}
+
+// unregister removes goroutine id's state, if it has one.
+func unregister(id uint64) {
+	if gs := reg.remove(id); gs != nil && gs.kind == kindBare {
+		bareStates.Add(-1)
+	}
+}
+
+// releaseIfIdle removes the state of a bare goroutine whose Context has become
+// empty with no token outstanding: such a state is indistinguishable from none,
+// so a goroutine that sets and resets leaves nothing behind.
+func (gs *gstate) releaseIfIdle(id uint64) {
+	if gs.kind == kindBare && gs.runs == 0 && gs.cur.pending == 0 && gs.cur.data.Load() == nil {
+		unregister(id)
+	}
+}

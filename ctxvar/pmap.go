@@ -1,0 +1,310 @@
+package ctxvar
+
+// pmap is the immutable map from Var identity to value that backs a Context.
+//
+// Copying a Context copies one *pmap, and every update returns a new *pmap
+// that shares whatever it did not change with the old one, so old versions
+// stay valid for as long as anyone holds them. A nil *pmap is the empty map.
+//
+// One struct type serves three roles, distinguished by bitmap:
+//
+//   - bitmap == 0: a flat map of at most pmapSmallMax entries, scanned
+//     linearly by key pointer. Almost every real Context holds a handful of
+//     Vars, and for those a short scan of pointer compares beats any hashing.
+//   - bitmap != 0, the root: a HAMT (see pmap_hamt.go), used above
+//     pmapSmallMax entries.
+//   - bitmap != 0, below the root: an interior HAMT node.
+//
+// Sharing the layout lets one allocator (newPmapNode) hand out the header and
+// its slot array as a single object for the flat map and for every HAMT
+// node, which halves allocations on every update.
+type pmap struct {
+	// bitmap is zero for a flat map. In a HAMT node, bit i is set when
+	// position i (the next 5 bits of the hash) is occupied, and the
+	// occupied positions are stored densely, in order, in slots.
+	bitmap uint32
+	// n counts the entries in the map, or in the subtree for an interior
+	// HAMT node. The subtree count lets remove decide locally when a node
+	// shrinks to a single entry that must be hoisted into its parent. int32
+	// keeps the header at 32 bytes (4 words), which matters for the 1-entry
+	// map: 32 + 24 bytes fit the 64-byte size class.
+	n     int32
+	slots []pmapSlot
+}
+
+// pmapSlot is one entry of a flat map, or one occupied position of a HAMT
+// node: either an entry (k != nil) or a child node (k == nil, v holds the
+// *pmap). Keeping children in v rather than in a third field keeps a slot
+// at 3 words, so the flat scan touches fewer cache lines.
+type pmapSlot struct {
+	k *varCore
+	v any
+}
+
+// pmapSmallMax is the largest map kept in flat form; one more entry turns it
+// into a HAMT and removing back down to pmapSmallMax flattens it again.
+//
+// Measured on the benchmarks in pmap_test.go: a hit in an 8-entry flat map
+// averages about as much as a hit in a 9-entry HAMT, while every update of
+// a flat map copies the whole array, so a larger threshold buys slower
+// lookups (linear in n) and dearer updates for nothing. See the report of
+// BenchmarkPmapLookup in the package notes.
+const pmapSmallMax = 8
+
+// lookup returns the value stored for k. It is the hot path of Var.Get, so
+// the flat case is kept small enough for the compiler to inline it into the
+// caller and the HAMT walk lives in its own function.
+func (m *pmap) lookup(k *varCore) (any, bool) {
+	if m == nil {
+		return nil, false
+	}
+	if m.bitmap != 0 {
+		return m.hamtLookup(k)
+	}
+	for i := range m.slots {
+		if m.slots[i].k == k {
+			return m.slots[i].v, true
+		}
+	}
+	return nil, false
+}
+
+// set returns a map that holds v for k and is otherwise equal to m.
+func (m *pmap) set(k *varCore, v any) *pmap {
+	if m == nil {
+		nm := newPmapNode(1)
+		nm.n = 1
+		nm.slots[0] = pmapSlot{k, v}
+		return nm
+	}
+	if m.bitmap != 0 {
+		nm, _ := m.hamtSet(k, v, 0)
+		return nm
+	}
+	for i := range m.slots {
+		if m.slots[i].k == k {
+			nm := m.clone()
+			nm.slots[i].v = v
+			return nm
+		}
+	}
+	n := len(m.slots)
+	if n < pmapSmallMax {
+		nm := newPmapNode(n + 1)
+		nm.n = int32(n + 1)
+		copy(nm.slots, m.slots)
+		nm.slots[n] = pmapSlot{k, v}
+		return nm
+	}
+	// The scratch array stays on the stack: pmapBuild only reads and
+	// reorders it.
+	var all [pmapSmallMax + 1]pmapSlot
+	copy(all[:], m.slots)
+	all[n] = pmapSlot{k, v}
+	return pmapBuild(all[:], 0)
+}
+
+// remove returns a map without k: nil when that leaves it empty, and m itself
+// (without allocating) when k is absent, so callers can detect a no-op by
+// pointer comparison.
+func (m *pmap) remove(k *varCore) *pmap {
+	if m == nil {
+		return nil
+	}
+	if m.bitmap != 0 {
+		return m.hamtRemoveRoot(k)
+	}
+	for i := range m.slots {
+		if m.slots[i].k == k {
+			n := len(m.slots)
+			if n == 1 {
+				return nil
+			}
+			nm := newPmapNode(n - 1)
+			nm.n = int32(n - 1)
+			copy(nm.slots, m.slots[:i])
+			copy(nm.slots[i:], m.slots[i+1:])
+			return nm
+		}
+	}
+	return m
+}
+
+// len returns the number of entries.
+func (m *pmap) len() int {
+	if m == nil {
+		return 0
+	}
+	return int(m.n)
+}
+
+// each calls fn once for every entry, in no particular order (the order is
+// deterministic for a given map, but callers must not rely on it).
+func (m *pmap) each(fn func(k *varCore, v any)) {
+	if m == nil {
+		return
+	}
+	for _, s := range m.slots {
+		if s.k != nil {
+			fn(s.k, s.v)
+		} else {
+			s.v.(*pmap).each(fn)
+		}
+	}
+}
+
+// clone returns a copy of the node m (a shallow copy: children are shared).
+func (m *pmap) clone() *pmap {
+	nm := newPmapNode(len(m.slots))
+	nm.bitmap = m.bitmap
+	nm.n = m.n
+	copy(nm.slots, m.slots)
+	return nm
+}
+
+// pmapSized places a pmap header and its slot array in one allocation; A is
+// an array type [N]pmapSlot. The header's slots slice points into the same
+// object, which is fine for the garbage collector: any pointer into an
+// object keeps all of it alive.
+type pmapSized[A any] struct {
+	m pmap
+	a A
+}
+
+// newPmapNode returns a zeroed node with n slots, in a single allocation.
+// The Go compiler cannot size an array from a run-time value without a
+// separate make, hence one instantiation per possible size; a HAMT node has
+// at most 32 slots and a flat map at most pmapSmallMax.
+func newPmapNode(n int) *pmap {
+	switch n {
+	case 1:
+		p := new(pmapSized[[1]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 2:
+		p := new(pmapSized[[2]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 3:
+		p := new(pmapSized[[3]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 4:
+		p := new(pmapSized[[4]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 5:
+		p := new(pmapSized[[5]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 6:
+		p := new(pmapSized[[6]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 7:
+		p := new(pmapSized[[7]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 8:
+		p := new(pmapSized[[8]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 9:
+		p := new(pmapSized[[9]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 10:
+		p := new(pmapSized[[10]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 11:
+		p := new(pmapSized[[11]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 12:
+		p := new(pmapSized[[12]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 13:
+		p := new(pmapSized[[13]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 14:
+		p := new(pmapSized[[14]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 15:
+		p := new(pmapSized[[15]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 16:
+		p := new(pmapSized[[16]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 17:
+		p := new(pmapSized[[17]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 18:
+		p := new(pmapSized[[18]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 19:
+		p := new(pmapSized[[19]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 20:
+		p := new(pmapSized[[20]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 21:
+		p := new(pmapSized[[21]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 22:
+		p := new(pmapSized[[22]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 23:
+		p := new(pmapSized[[23]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 24:
+		p := new(pmapSized[[24]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 25:
+		p := new(pmapSized[[25]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 26:
+		p := new(pmapSized[[26]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 27:
+		p := new(pmapSized[[27]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 28:
+		p := new(pmapSized[[28]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 29:
+		p := new(pmapSized[[29]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 30:
+		p := new(pmapSized[[30]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 31:
+		p := new(pmapSized[[31]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	case 32:
+		p := new(pmapSized[[32]pmapSlot])
+		p.m.slots = p.a[:]
+		return &p.m
+	}
+	panic("ctxvar: pmap node size out of range")
+}

@@ -1,0 +1,49 @@
+package ctxvar
+
+// Spawn starts fn on a new goroutine whose Context is a copy of the caller's,
+// taken at the call. It is the go statement for code that uses Vars: a
+// goroutine started with a bare go statement starts with an empty Context.
+//
+// The child sees the values the caller had when it called Spawn. Sets made by
+// the caller afterwards are invisible to the child, and Sets made by the child
+// are invisible to the caller and to its other children.
+//
+// A panic in fn crashes the program exactly as it would in a goroutine started
+// with go: Spawn recovers nothing. The goroutine's state is released when fn
+// returns, panics or calls runtime.Goexit.
+func Spawn(fn func()) {
+	if fn == nil {
+		panic(misuse(ErrNilFunc, "ctxvar.Spawn called with a nil function"))
+	}
+	go runSpawned(currentData(), fn)
+}
+
+func runSpawned(data *pmap, fn func()) {
+	id := goid()
+	if data != nil {
+		register(id, kindSpawn, data)
+	}
+	// Also collects the state a child that started empty got by calling Set.
+	defer unregister(id)
+	fn()
+}
+
+// Bind returns a function that runs fn in a copy of the caller's Context, as it
+// is at the call to Bind. Each call of the returned function runs in a fresh
+// copy of that snapshot, on whichever goroutine calls it: concurrent calls are
+// isolated from each other, and Sets made by one call are not seen by the next.
+//
+// Bind is for callbacks that another goroutine will run: time.AfterFunc,
+// sync.WaitGroup.Go, a worker pool, an event loop. It is Python's
+// copy_context().run wrapped around the callback.
+func Bind(fn func()) func() {
+	if fn == nil {
+		panic(misuse(ErrNilFunc, "ctxvar.Bind called with a nil function"))
+	}
+	data := currentData()
+	return func() {
+		c := new(Context)
+		c.data.Store(data)
+		c.Run(fn)
+	}
+}

@@ -1,0 +1,180 @@
+package ctxvar
+
+import (
+	"bytes"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// A goroutine started with a bare go statement that Sets a Var without
+// resetting it leaves a registered state behind when it exits: Go tells no one
+// that a goroutine ended. The sweeper collects those states.
+//
+// It is driven by the garbage collector: while bare states exist, a cleanup
+// attached to a sentinel object runs once per GC cycle and decides whether to
+// sweep. A sweep lists the live goroutines with runtime.Stack (which stops the
+// world for a moment, in proportion to the number of goroutines) and removes
+// the bare states of goroutines not in the list. Goroutine ids are never
+// reused, so an id missing from the list belongs to a goroutine that is gone
+// for good.
+//
+// A sweep runs when the bare states have grown since the last sweep by at least
+// max(sweepFloor, the number left by that sweep, live goroutines/8), so its cost
+// is paid for by that many registrations and memory stays within a constant
+// factor of the peak of live bare goroutines; and, so that states of exited
+// goroutines do not wait for growth that may never come, after sweepInterval
+// has passed with at least sweepFloor bare states (the interval doubles, up to
+// maxSweepInterval, each time a sweep frees little).
+
+const (
+	sweepFloor       = 128
+	minSweepInterval = 10 * time.Second
+	maxSweepInterval = 10 * time.Minute
+)
+
+var (
+	// sweepGen increases at the start of every sweep. A bare state records it
+	// at registration; a sweep only collects states registered before it
+	// began, whose goroutines were therefore alive, or already gone, when it
+	// listed the live ones.
+	sweepGen atomic.Uint64
+
+	hookArmed atomic.Bool // a GC cleanup is pending
+	sweeping  atomic.Bool // a sweep is running
+
+	policyMu sync.Mutex
+	policy   = sweepPolicy{interval: minSweepInterval}
+)
+
+// sweepPolicy decides when to sweep. It is plain data so that tests can drive it.
+type sweepPolicy struct {
+	last     time.Time     // end of the last sweep
+	left     int64         // bare states the last sweep left
+	interval time.Duration // sweep after this long even without growth
+}
+
+func (p *sweepPolicy) due(now time.Time, bare int64, goroutines int) bool {
+	if bare < sweepFloor {
+		return false
+	}
+	need := max(int64(sweepFloor), p.left, int64(goroutines/8))
+	return bare-p.left >= need || now.Sub(p.last) >= p.interval
+}
+
+func (p *sweepPolicy) record(now time.Time, before, freed int64) {
+	p.last, p.left = now, before-freed
+	if freed*4 < before {
+		p.interval = min(2*p.interval, maxSweepInterval)
+	} else {
+		p.interval = minSweepInterval
+	}
+}
+
+// maybeSweep is called after a bare state is registered. It makes sure a GC
+// cleanup is armed to consider a sweep.
+func maybeSweep() {
+	if !hookArmed.Load() && hookArmed.CompareAndSwap(false, true) {
+		armGCHook()
+	}
+}
+
+type gcSentinel struct{ _ *int }
+
+func armGCHook() {
+	runtime.AddCleanup(&gcSentinel{}, onGC, 0)
+}
+
+// onGC runs once per GC cycle while bare states exist.
+func onGC(int) {
+	if bareStates.Load() == 0 {
+		hookArmed.Store(false)
+		// A bare state registered between the load and the store saw the hook
+		// armed; arm it for that one.
+		if bareStates.Load() == 0 || !hookArmed.CompareAndSwap(false, true) {
+			return
+		}
+	}
+	armGCHook()
+	policyMu.Lock()
+	due := policy.due(time.Now(), bareStates.Load(), runtime.NumGoroutine())
+	policyMu.Unlock()
+	if due && sweeping.CompareAndSwap(false, true) {
+		go func() {
+			defer sweeping.Store(false)
+			sweep()
+		}()
+	}
+}
+
+// sweep removes the states of bare goroutines that have exited, and returns
+// how many it removed.
+func sweep() int {
+	gen := sweepGen.Add(1)
+	before := bareStates.Load()
+	live := liveGoroutines()
+	var dead []uint64
+	reg.each(func(id uint64, gs *gstate) {
+		if gs.kind == kindBare && gs.sweepGen < gen {
+			if _, ok := live[id]; !ok {
+				dead = append(dead, id)
+			}
+		}
+	})
+	for _, id := range dead {
+		unregister(id)
+	}
+	policyMu.Lock()
+	policy.record(time.Now(), before, int64(len(dead)))
+	policyMu.Unlock()
+	return len(dead)
+}
+
+// liveGoroutines returns the ids of all goroutines that exist, as listed by
+// runtime.Stack.
+func liveGoroutines() map[uint64]struct{} {
+	buf := make([]byte, 64<<10+runtime.NumGoroutine()*512)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	return parseGoroutineIDs(buf)
+}
+
+// parseGoroutineIDs returns the ids in the "goroutine N [...]" (or
+// "goroutine N gp=...") header lines of a runtime.Stack dump.
+func parseGoroutineIDs(dump []byte) map[uint64]struct{} {
+	ids := make(map[uint64]struct{}, bytes.Count(dump, []byte("\n\n"))+1)
+	prefix := []byte("goroutine ")
+	for len(dump) > 0 {
+		line := dump
+		if i := bytes.IndexByte(dump, '\n'); i >= 0 {
+			line, dump = dump[:i], dump[i+1:]
+		} else {
+			dump = nil
+		}
+		if !bytes.HasPrefix(line, prefix) {
+			continue
+		}
+		if id, ok := parseID(line[len(prefix):]); ok {
+			ids[id] = struct{}{}
+		}
+	}
+	return ids
+}
+
+// parseID parses the decimal number at the start of b, which must be followed
+// by a space.
+func parseID(b []byte) (uint64, bool) {
+	var id uint64
+	i := 0
+	for ; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
+		id = id*10 + uint64(b[i]-'0')
+	}
+	return id, i > 0 && i < len(b) && b[i] == ' '
+}

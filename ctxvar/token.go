@@ -1,0 +1,22 @@
+package ctxvar
+
+import "sync/atomic"
+
+// A Token records a Set: which Var, in which Context, and the value the Var had
+// before. Pass it to the Var's Reset to restore that value. A Token can be used
+// once.
+type Token[T any] struct {
+	v    *Var[T]
+	ctx  *Context
+	old  T
+	had  bool
+	used atomic.Bool
+}
+
+// Var returns the Var whose Set created the token.
+func (t *Token[T]) Var() *Var[T] { return t.v }
+
+// OldValue returns the value the Var had in the Context before the Set, and
+// true; or the zero value and false if the Var had no value there (Python's
+// Token.MISSING). Defaults do not count as values.
+func (t *Token[T]) OldValue() (T, bool) { return t.old, t.had }

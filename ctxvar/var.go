@@ -1,0 +1,159 @@
+package ctxvar
+
+import "fmt"
+
+// A Var is a context variable: a name for a value that each Context holds
+// separately. Create Vars once, at package level; a Var is identified by its
+// address, so two Vars with the same name are different variables.
+//
+// A Var is safe for concurrent use: each goroutine reads and writes its own
+// current Context.
+type Var[T any] struct {
+	core   varCore
+	def    T
+	hasDef bool
+}
+
+// An Option configures a Var at New.
+type Option[T any] struct {
+	apply func(*Var[T])
+}
+
+// Default gives a Var a default value, which Get and Lookup return when the Var
+// has no value in the current Context.
+func Default[T any](v T) Option[T] {
+	return Option[T]{apply: func(x *Var[T]) { x.def, x.hasDef = v, true }}
+}
+
+// New returns a new Var. The name is for diagnostics: it appears in errors and
+// in String; it does not identify the Var. New panics with ErrEmptyName if name
+// is empty.
+func New[T any](name string, opts ...Option[T]) *Var[T] {
+	if name == "" {
+		panic(misuse(ErrEmptyName, "ctxvar.New needs a name for the Var, used in error messages"))
+	}
+	v := &Var[T]{core: varCore{name: name, hash: mix64(varSeq.Add(1))}}
+	for _, o := range opts {
+		if o.apply != nil {
+			o.apply(v)
+		}
+	}
+	return v
+}
+
+// Name returns the name the Var was created with.
+func (v *Var[T]) Name() string { return v.core.name }
+
+// String describes the Var for debugging output.
+func (v *Var[T]) String() string {
+	if v.hasDef {
+		return fmt.Sprintf("ctxvar.Var[%T](%q, default %v)", v.def, v.core.name, v.def)
+	}
+	var zero T
+	return fmt.Sprintf("ctxvar.Var[%T](%q)", zero, v.core.name)
+}
+
+// Get returns the Var's value in the current Context; if it has none, the Var's
+// default; if it has no default, Get panics with a *LookupError. Use GetOr or
+// Lookup where the Var may be unset.
+func (v *Var[T]) Get() T {
+	if gs := current(); gs != nil {
+		if x, ok := gs.cur.data.Load().lookup(&v.core); ok {
+			val, _ := x.(T) // x is nil when T is an interface type and nil was set
+			return val
+		}
+	}
+	if v.hasDef {
+		return v.def
+	}
+	panic(&LookupError{Name: v.core.name})
+}
+
+// GetOr returns the Var's value in the current Context, or def if it has none.
+// The Var's own default is not consulted.
+func (v *Var[T]) GetOr(def T) T {
+	if gs := current(); gs != nil {
+		if x, ok := gs.cur.data.Load().lookup(&v.core); ok {
+			val, _ := x.(T)
+			return val
+		}
+	}
+	return def
+}
+
+// Lookup is Get without the panic: it returns the value Get would return and
+// true, or the zero value and false where Get would panic.
+func (v *Var[T]) Lookup() (T, bool) {
+	if gs := current(); gs != nil {
+		if x, ok := gs.cur.data.Load().lookup(&v.core); ok {
+			val, _ := x.(T)
+			return val, true
+		}
+	}
+	return v.def, v.hasDef
+}
+
+// Set sets the Var's value in the current Context and returns a Token that
+// Reset uses to restore the value it had before. The usual pattern is
+//
+//	defer v.Reset(v.Set(x))
+//
+// Set affects the current goroutine only; goroutines it starts with Spawn
+// afterwards see the new value, goroutines already running do not.
+func (v *Var[T]) Set(val T) *Token[T] {
+	id := goid()
+	gs := reg.lookup(id)
+	if gs == nil {
+		gs = register(id, kindBare, nil)
+	}
+	c := gs.cur
+	d := c.data.Load()
+	old, had := d.lookup(&v.core)
+	c.data.Store(d.set(&v.core, val))
+	c.pending++
+	t := &Token[T]{v: v, ctx: c, had: had}
+	if had {
+		t.old, _ = old.(T)
+	}
+	return t
+}
+
+// Reset restores the Var to the value it had before the Set that returned tok:
+// the old value, or no value at all. Tokens may be reset in any order; each
+// restores its own Set's old value.
+//
+// Reset panics if tok was already used (ErrTokenUsed), was returned by another
+// Var's Set (ErrTokenVar), or was created in another Context than the current
+// one (ErrTokenContext), checked in that order. A failed Reset does not use up
+// the token.
+func (v *Var[T]) Reset(tok *Token[T]) {
+	if tok == nil {
+		panic(misuse(ErrNilToken, "%s.Reset called with a nil token; pass the token returned by Set", v.core.name))
+	}
+	if tok.used.Load() {
+		panic(misuse(ErrTokenUsed, "%s.Reset: each token restores once; Set again for a new token", v.core.name))
+	}
+	if tok.v != v {
+		panic(misuse(ErrTokenVar, "%s.Reset was given a token of Var %q; reset it with %s.Reset",
+			v.core.name, tok.v.core.name, tok.v.core.name))
+	}
+	id := goid()
+	gs := reg.lookup(id)
+	if gs == nil || gs.cur != tok.ctx {
+		panic(misuse(ErrTokenContext, "%s.Reset must run in the Context of the Set that made the token: "+
+			"in the same goroutine, inside the same Run", v.core.name))
+	}
+	if !tok.used.CompareAndSwap(false, true) {
+		panic(misuse(ErrTokenUsed, "%s.Reset: each token restores once; Set again for a new token", v.core.name))
+	}
+	c := gs.cur
+	d := c.data.Load()
+	if tok.had {
+		d = d.set(&v.core, tok.old)
+	} else {
+		d = d.remove(&v.core)
+	}
+	c.data.Store(d)
+	c.pending--
+	gs.releaseIfIdle(id)
+}

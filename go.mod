@@ -1,0 +1,3 @@
+module github.com/ctxvar/ctxvar
+
+go 1.26
