@@ -42,18 +42,28 @@ type pmapSlot struct {
 }
 
 // pmapSmallMax is the largest map kept in flat form; one more entry turns it
-// into a HAMT and removing back down to pmapSmallMax flattens it again.
+// into a HAMT, and removing back down to pmapSmallMax flattens it again.
+// There is no hysteresis because none is needed: crossing the boundary in
+// either direction costs one or two allocations, like any other update.
 //
-// Measured on the benchmarks in pmap_test.go: a hit in an 8-entry flat map
-// averages about as much as a hit in a 9-entry HAMT, while every update of
-// a flat map copies the whole array, so a larger threshold buys slower
-// lookups (linear in n) and dearer updates for nothing. See the report of
-// BenchmarkPmapLookup in the package notes.
+// Measured with BenchmarkPmapLookup and BenchmarkPmapSet: up to about 8
+// entries a flat scan hits as fast as a HAMT lookup and an update copies no
+// more than the HAMT would (its root holds nearly all entries anyway), while
+// the flat form never needs a second node for keys whose hashes collide in
+// their first 5 bits. By 16 entries a flat miss (which scans everything)
+// is clearly slower than a HAMT miss, which usually stops at an empty
+// bitmap position.
 const pmapSmallMax = 8
 
-// lookup returns the value stored for k. It is the hot path of Var.Get, so
-// the flat case is kept small enough for the compiler to inline it into the
-// caller and the HAMT walk lives in its own function.
+// lookup returns the value stored for k. It is the hot path of Var.Get.
+//
+// It is not inlinable, and cannot be made so without contortions: the
+// inliner's budget is 80, a call to a non-inlined function alone costs 57,
+// and the HAMT walk costs about 70 when inlined instead, so no lookup that
+// handles both forms fits (the flat scan by itself would cost about 20).
+// What it can do is test the flat form first and keep it to a handful of
+// instructions; the HAMT walk is inlined into it, saving a second call on
+// large maps.
 func (m *pmap) lookup(k *varCore) (any, bool) {
 	if m == nil {
 		return nil, false

@@ -53,8 +53,10 @@ func goTool(t *testing.T) string {
 	return goBin
 }
 
-func goEnv() []string {
-	return append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off", "GOTOOLCHAIN=local")
+// goEnv is the environment for go commands run by the tests: offline, no
+// workspace, no toolchain switch. flags is GOFLAGS.
+func goEnv(flags string) []string {
+	return append(os.Environ(), "GOWORK=off", "GOFLAGS="+flags, "GOPROXY=off", "GOTOOLCHAIN=local")
 }
 
 // buildProgram compiles src as package main of a temporary module that
@@ -83,7 +85,7 @@ func buildProgram(t *testing.T, src string) (string, bool) {
 	}
 	cmd := exec.Command(goTool(t), "build", "-o", os.DevNull, ".")
 	cmd.Dir = dir
-	cmd.Env = goEnv()
+	cmd.Env = goEnv("-mod=mod") // may edit the temporary go.mod, nothing else
 	out, err := cmd.CombinedOutput()
 	return string(out), err == nil
 }
@@ -179,7 +181,7 @@ func TestSeedAiocontextvarsWarning1Deprecated(t *testing.T) {
 	}
 	cmd := exec.Command(goTool(t), "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", modulePath+"/ctxvar")
 	cmd.Dir = moduleRoot(t)
-	cmd.Env = goEnv()
+	cmd.Env = goEnv("-mod=readonly") // never edits this module's go.mod
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)

@@ -54,7 +54,7 @@ func stressScale() (workers, iters int) {
 	if testing.Short() {
 		return 16, 20
 	}
-	return 64, 120
+	return 64, 250
 }
 
 // TestStressIsolation runs workers that each, per iteration: Set a value
@@ -220,7 +220,7 @@ func spawnChain(f *failures, id *ctxvar.Var[int64], w, i, depth int, parent int6
 // most one is inside at a time, every loser gets ErrContextEntered, and the
 // winners' read-modify-write Sets, made inside, all persist in the Context.
 func TestStressRunExclusive(t *testing.T) {
-	goroutines, per := 16, 300
+	goroutines, per := 16, 1000
 	if testing.Short() {
 		goroutines, per = 8, 50
 	}
@@ -319,7 +319,7 @@ func TestStressRunExclusive(t *testing.T) {
 // at once: each call runs in its own fresh copy of the snapshot, never sees
 // another call's Set, and leaves its caller's Context as it was.
 func TestStressBindConcurrentCalls(t *testing.T) {
-	goroutines, per := 32, 200
+	goroutines, per := 32, 1000
 	if testing.Short() {
 		goroutines, per = 8, 40
 	}
