@@ -6,6 +6,8 @@ import (
 	"testing"
 )
 
+var sinkContext *Context
+
 // inSpawned runs fn on a goroutine started by Spawn after v was set to 1, the
 // situation of a request handler.
 func inSpawned(b *testing.B, fn func()) {
@@ -94,7 +96,7 @@ func BenchmarkCopy(b *testing.B) {
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				Copy()
+				sinkContext = Copy()
 			}
 		})
 	}
@@ -138,5 +140,14 @@ func BenchmarkBind(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		fn()
+	}
+}
+
+func BenchmarkRegister(b *testing.B) {
+	id := goid()
+	b.ReportAllocs()
+	for b.Loop() {
+		register(id, kindSpawn, nil)
+		unregister(id)
 	}
 }

@@ -18,7 +18,7 @@ import "sync/atomic"
 // only one at a time: Run on a Context that is already entered panics with
 // ErrContextEntered.
 type Context struct {
-	data    atomic.Pointer[pmap]
+	data    atomicPtr[pmap]
 	entered atomic.Bool
 	// pending counts the tokens of Sets made in this Context that have not
 	// been Reset. Only the goroutine that has the Context entered touches it.
@@ -29,7 +29,7 @@ type Context struct {
 // Python's contextvars.copy_context.
 func Copy() *Context {
 	c := new(Context)
-	c.data.Store(currentData())
+	c.data.init(currentData())
 	return c
 }
 
@@ -39,7 +39,7 @@ func (c *Context) Copy() *Context {
 		panic(misuse(ErrNilContext, "Copy called on a nil *Context; get one from ctxvar.Copy()"))
 	}
 	n := new(Context)
-	n.data.Store(c.data.Load())
+	n.data.init(c.data.Load())
 	return n
 }
 

@@ -51,7 +51,7 @@ func currentData() *pmap {
 // register gives goroutine id a state whose Context starts as data.
 func register(id uint64, kind uint8, data *pmap) *gstate {
 	gs := &gstate{kind: kind}
-	gs.base.data.Store(data)
+	gs.base.data.init(data)
 	gs.cur = &gs.base
 	if kind == kindBare {
 		gs.sweepGen = sweepGen.Load()

@@ -46,13 +46,20 @@ type pmapSlot struct {
 // There is no hysteresis because none is needed: crossing the boundary in
 // either direction costs one or two allocations, like any other update.
 //
-// Measured with BenchmarkPmapLookup and BenchmarkPmapSet: up to about 8
-// entries a flat scan hits as fast as a HAMT lookup and an update copies no
-// more than the HAMT would (its root holds nearly all entries anyway), while
-// the flat form never needs a second node for keys whose hashes collide in
-// their first 5 bits. By 16 entries a flat miss (which scans everything)
-// is clearly slower than a HAMT miss, which usually stops at an empty
-// bitmap position.
+// Measured (hits cycling over all keys; one 2-core AMD EPYC VM, ~1 ns of
+// loop overhead included), flat against HAMT form of the same keys:
+//
+//	n      hit flat  hit HAMT  miss flat  miss HAMT
+//	4      2.5 ns    3.1 ns    2.9 ns     2.1 ns
+//	8      2.9 ns    3.3 ns    3.7 ns     2.7 ns
+//	12     3.4 ns    3.0 ns    4.9 ns     2.1 ns
+//	16     3.9 ns    3.4 ns    6.1 ns     2.6 ns
+//
+// Hits, the common case, favour the flat form up to 8; beyond that the
+// scan loses on hits as well as misses. Updates cost about the same in
+// either form at these sizes (one allocation of n slots, as the HAMT root
+// holds nearly every entry), but the flat form never needs a second node
+// for keys that share their first 5 hash bits.
 const pmapSmallMax = 8
 
 // lookup returns the value stored for k. It is the hot path of Var.Get.

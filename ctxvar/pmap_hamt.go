@@ -168,41 +168,51 @@ func (m *pmap) hamtFlatten(dst []pmapSlot, i int, skip *varCore) int {
 }
 
 // pmapBuild returns a canonical HAMT node, at the level that uses the hash
-// bits from shift on, holding the entries es (at least two, all with
-// distinct hashes that agree below shift). It reorders es in place.
+// bits from shift on, holding the entries es: at least two and at most
+// pmapSmallMax+1 (a flat map growing, or two keys being split apart), with
+// distinct hashes that agree below shift.
+//
+// It writes each entry straight into its final slot instead of sorting es
+// by position first: es usually lives on the caller's stack, but through a
+// slice the compiler cannot tell, so every swap would run write barriers
+// while the collector is marking, which made building a 9-entry node cost
+// twice as much as copying one.
 func pmapBuild(es []pmapSlot, shift uint) *pmap {
 	if shift > pmapMaxShift {
 		// Only reachable if two keys share a 64-bit hash, which
 		// newVarCore rules out.
 		panic("ctxvar: two Vars share a hash")
 	}
-	pos := func(s *pmapSlot) uint64 { return s.k.hash >> shift & pmapMask }
-	// Insertion sort by position: es is tiny (pmapSmallMax+1 entries at
-	// most, or 2 when splitting a slot), and this allocates nothing.
-	for i := 1; i < len(es); i++ {
-		for j := i; j > 0 && pos(&es[j]) < pos(&es[j-1]); j-- {
-			es[j], es[j-1] = es[j-1], es[j]
-		}
-	}
-	var bitmap uint32
+	// bitmap marks the occupied positions, shared those holding more
+	// than one entry, which become child nodes.
+	var bitmap, shared uint32
 	for i := range es {
-		bitmap |= 1 << pos(&es[i])
+		bit := uint32(1) << (es[i].k.hash >> shift & pmapMask)
+		shared |= bitmap & bit
+		bitmap |= bit
 	}
 	nm := newPmapNode(bits.OnesCount32(bitmap))
 	nm.bitmap = bitmap
 	nm.n = int32(len(es))
-	for i, j := 0, 0; i < len(es); j++ {
-		// es[i:end] is the run of entries sharing a position.
-		end := i + 1
-		for end < len(es) && pos(&es[end]) == pos(&es[i]) {
-			end++
+	for i := range es {
+		bit := uint32(1) << (es[i].k.hash >> shift & pmapMask)
+		if shared&bit == 0 {
+			nm.slots[bits.OnesCount32(bitmap&(bit-1))] = es[i]
 		}
-		if end-i == 1 {
-			nm.slots[j] = es[i]
-		} else {
-			nm.slots[j] = pmapSlot{v: pmapBuild(es[i:end], shift+pmapBits)}
+	}
+	for shared != 0 {
+		bit := shared & -shared
+		shared &^= bit
+		var group [pmapSmallMax + 1]pmapSlot
+		g := 0
+		for i := range es {
+			if es[i].k.hash>>shift&pmapMask == uint64(bits.TrailingZeros32(bit)) {
+				group[g] = es[i]
+				g++
+			}
 		}
-		i = end
+		child := pmapBuild(group[:g], shift+pmapBits)
+		nm.slots[bits.OnesCount32(bitmap&(bit-1))] = pmapSlot{v: child}
 	}
 	return nm
 }

@@ -27,11 +27,11 @@ const minBuckets = 1 << 10
 type gnode struct {
 	goid uint64
 	gs   *gstate
-	next atomic.Pointer[gnode]
+	next atomicPtr[gnode]
 }
 
 type gbucket struct {
-	head atomic.Pointer[gnode]
+	head atomicPtr[gnode]
 	lock atomic.Uint32
 }
 
@@ -42,9 +42,25 @@ type gtable struct {
 }
 
 type registry struct {
-	table    atomic.Pointer[gtable]
-	count    atomic.Int64 // entries in the table
-	resizeMu sync.Mutex   // held while the table is rebuilt
+	table atomic.Pointer[gtable]
+	// counts shards the number of entries by bucket, so that goroutines
+	// registering on different cores do not contend on one counter.
+	counts   [countShards]paddedCount
+	resizeMu sync.Mutex // held while the table is rebuilt
+}
+
+const countShards = 16
+
+type paddedCount struct {
+	n atomic.Int64
+	_ [56]byte // a cache line each
+}
+
+// add adjusts the count of id's shard and returns an estimate of the total:
+// the shard's count times the number of shards, exact enough to decide when
+// to resize, since ids spread evenly over the shards.
+func (r *registry) add(id uint64, delta int64) int64 {
+	return r.counts[id%countShards].n.Add(delta) * countShards
 }
 
 var reg = newRegistry()
@@ -112,10 +128,10 @@ func (b *gbucket) unlock() { b.lock.Store(0) }
 func (r *registry) insert(id uint64, gs *gstate, node *gnode) {
 	node.goid, node.gs = id, gs
 	t, b := r.lockBucket(id)
-	node.next.Store(b.head.Load())
+	node.next.init(b.head.Load())
 	b.head.Store(node)
 	b.unlock()
-	if n := r.count.Add(1); n > int64(len(t.buckets)) {
+	if r.add(id, 1) > int64(len(t.buckets)) {
 		r.resize(t)
 	}
 }
@@ -139,7 +155,7 @@ func (r *registry) remove(id uint64) *gstate {
 		prev.next.Store(n.next.Load())
 	}
 	b.unlock()
-	if c := r.count.Add(-1); len(t.buckets) > minBuckets && c < int64(len(t.buckets)/8) {
+	if r.add(id, -1) < int64(len(t.buckets)/8) && len(t.buckets) > minBuckets {
 		r.resize(t)
 	}
 	return n.gs
@@ -153,11 +169,13 @@ func (r *registry) resize(t *gtable) {
 	if r.table.Load() != t {
 		return
 	}
+	n := int64(r.len())
 	size := minBuckets
-	for int64(size) < r.count.Load()*2 {
+	for int64(size) < n*2 {
 		size *= 2
 	}
-	if size == len(t.buckets) {
+	// The shard's estimate called for a rebuild; the exact count decides.
+	if have := int64(len(t.buckets)); n <= have && (n*8 >= have || have == minBuckets) {
 		return
 	}
 	t.frozen.Store(true)
@@ -172,8 +190,8 @@ func (r *registry) resize(t *gtable) {
 		for n := b.head.Load(); n != nil; n = n.next.Load() {
 			nb := &nt.buckets[n.goid&nt.mask]
 			c := &gnode{goid: n.goid, gs: n.gs}
-			c.next.Store(nb.head.Load())
-			nb.head.Store(c)
+			c.next.init(nb.head.Load())
+			nb.head.init(c) // nt is published below
 		}
 	}
 	r.table.Store(nt)
@@ -191,4 +209,10 @@ func (r *registry) each(fn func(id uint64, gs *gstate)) {
 }
 
 // len is the number of registered goroutines.
-func (r *registry) len() int { return int(r.count.Load()) }
+func (r *registry) len() int {
+	var n int64
+	for i := range r.counts {
+		n += r.counts[i].n.Load()
+	}
+	return int(n)
+}

@@ -43,7 +43,7 @@ func Bind(fn func()) func() {
 	data := currentData()
 	return func() {
 		c := new(Context)
-		c.data.Store(data)
+		c.data.init(data)
 		c.Run(fn)
 	}
 }
