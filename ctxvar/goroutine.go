@@ -34,6 +34,10 @@ type gstate struct {
 // may have to collect.
 var bareStates atomic.Int64
 
+// bareRegistrations counts the bare states ever registered; the sweeper
+// compares it with its value at the last sweep.
+var bareRegistrations atomic.Uint64
+
 // current returns the state of the calling goroutine, or nil if it has none,
 // which means its Context is empty.
 func current() *gstate {
@@ -56,6 +60,7 @@ func register(id uint64, kind uint8, data *pmap) *gstate {
 	if kind == kindBare {
 		gs.sweepGen = sweepGen.Load()
 		bareStates.Add(1)
+		bareRegistrations.Add(1)
 	}
 	reg.insert(id, gs, &gs.node)
 	if kind == kindBare {

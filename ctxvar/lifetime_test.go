@@ -257,28 +257,31 @@ func TestSweepPolicy(t *testing.T) {
 	if !p.due(now, sweepFloor, 10) {
 		t.Error("not due at the floor after a sweep that left nothing")
 	}
-	p.record(now, 1000, 0) // freed nothing: 1000 live bare goroutines
+	p.record(now, 5000, 1000, 0) // freed nothing: 1000 live bare goroutines
 	if p.interval != 2*minSweepInterval {
 		t.Errorf("interval = %v after a sweep that freed nothing, want it doubled", p.interval)
 	}
-	if p.due(now, 1999, 10) {
-		t.Error("due before the bare states doubled")
+	if p.due(now, 5999, 10) {
+		t.Error("due before as many registrations as the last sweep left")
 	}
-	if !p.due(now, 2000, 10) {
-		t.Error("not due when the bare states doubled")
+	if !p.due(now, 6000, 10) {
+		t.Error("not due after as many registrations as the last sweep left")
 	}
-	if p.due(now, 3000, 80_000) {
-		t.Error("due before growth of goroutines/8: the sweep would cost more than it is paid for")
+	if p.due(now, 7000, 80_000) {
+		t.Error("due before goroutines/8 registrations: the sweep would cost more than it is paid for")
 	}
-	if !p.due(now.Add(p.interval), 1000, 10) {
-		t.Error("not due after the interval")
+	if !p.due(now.Add(p.interval), 5001, 10) {
+		t.Error("not due after the interval with one registration")
 	}
-	p.record(now, 1000, 900)
+	if p.due(now.Add(time.Hour), 5000, 10) {
+		t.Error("due without any registration since the last sweep")
+	}
+	p.record(now, 6000, 1000, 900)
 	if p.interval != minSweepInterval {
 		t.Errorf("interval = %v after a sweep that freed most, want the minimum", p.interval)
 	}
 	for range 20 {
-		p.record(now, 1000, 0)
+		p.record(now, 6000, 1000, 0)
 	}
 	if p.interval != maxSweepInterval {
 		t.Errorf("interval = %v, want it capped at %v", p.interval, maxSweepInterval)

@@ -46,8 +46,9 @@ type pmapSlot struct {
 // There is no hysteresis because none is needed: crossing the boundary in
 // either direction costs one or two allocations, like any other update.
 //
-// Measured (hits cycling over all keys; one 2-core AMD EPYC VM, ~1 ns of
-// loop overhead included), flat against HAMT form of the same keys:
+// Measured on a 2-core AMD EPYC VM, flat against HAMT form of the same
+// keys (best of many interleaved runs, hits cycling over all keys, about
+// 0.6 ns of loop overhead included):
 //
 //	n      hit flat  hit HAMT  miss flat  miss HAMT
 //	4      2.5 ns    3.1 ns    2.9 ns     2.1 ns
@@ -113,8 +114,8 @@ func (m *pmap) set(k *varCore, v any) *pmap {
 		nm.slots[n] = pmapSlot{k, v}
 		return nm
 	}
-	// The scratch array stays on the stack: pmapBuild only reads and
-	// reorders it.
+	// Growing into a HAMT. The scratch array stays on the stack, as
+	// pmapBuild only reads it.
 	var all [pmapSmallMax + 1]pmapSlot
 	copy(all[:], m.slots)
 	all[n] = pmapSlot{k, v}

@@ -172,22 +172,23 @@ func (m *pmap) hamtFlatten(dst []pmapSlot, i int, skip *varCore) int {
 // pmapSmallMax+1 (a flat map growing, or two keys being split apart), with
 // distinct hashes that agree below shift.
 //
-// It writes each entry straight into its final slot instead of sorting es
-// by position first: es usually lives on the caller's stack, but through a
-// slice the compiler cannot tell, so every swap would run write barriers
-// while the collector is marking, which made building a 9-entry node cost
-// twice as much as copying one.
+// Each entry is written once, straight into its final slot, and es is never
+// sorted or partitioned in place: es is reached through a slice, so the
+// compiler cannot tell that it lives on the caller's stack, and every swap
+// would run write barriers while the collector is marking. (Sorting first
+// made growing out of the flat form cost twice as much as copying it.)
 func pmapBuild(es []pmapSlot, shift uint) *pmap {
 	if shift > pmapMaxShift {
 		// Only reachable if two keys share a 64-bit hash, which
 		// newVarCore rules out.
 		panic("ctxvar: two Vars share a hash")
 	}
-	// bitmap marks the occupied positions, shared those holding more
+	pos := func(s *pmapSlot) uint64 { return s.k.hash >> shift & pmapMask }
+	// bitmap marks the occupied positions; shared, those holding more
 	// than one entry, which become child nodes.
 	var bitmap, shared uint32
 	for i := range es {
-		bit := uint32(1) << (es[i].k.hash >> shift & pmapMask)
+		bit := uint32(1) << pos(&es[i])
 		shared |= bitmap & bit
 		bitmap |= bit
 	}
@@ -195,24 +196,26 @@ func pmapBuild(es []pmapSlot, shift uint) *pmap {
 	nm.bitmap = bitmap
 	nm.n = int32(len(es))
 	for i := range es {
-		bit := uint32(1) << (es[i].k.hash >> shift & pmapMask)
-		if shared&bit == 0 {
+		if bit := uint32(1) << pos(&es[i]); shared&bit == 0 {
 			nm.slots[bits.OnesCount32(bitmap&(bit-1))] = es[i]
 		}
 	}
+	// group is declared outside the loop on purpose: declared inside,
+	// escape analysis moves it to the heap (it flows into the recursive
+	// call once per iteration), costing an allocation per child.
+	var group [pmapSmallMax + 1]pmapSlot
 	for shared != 0 {
-		bit := shared & -shared
-		shared &^= bit
-		var group [pmapSmallMax + 1]pmapSlot
-		g := 0
+		p := uint64(bits.TrailingZeros32(shared))
+		shared &= shared - 1
+		n := 0
 		for i := range es {
-			if es[i].k.hash>>shift&pmapMask == uint64(bits.TrailingZeros32(bit)) {
-				group[g] = es[i]
-				g++
+			if pos(&es[i]) == p {
+				group[n] = es[i]
+				n++
 			}
 		}
-		child := pmapBuild(group[:g], shift+pmapBits)
-		nm.slots[bits.OnesCount32(bitmap&(bit-1))] = pmapSlot{v: child}
+		child := pmapBuild(group[:n], shift+pmapBits)
+		nm.slots[bits.OnesCount32(bitmap&(1<<p-1))] = pmapSlot{v: child}
 	}
 	return nm
 }

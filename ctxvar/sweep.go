@@ -20,13 +20,14 @@ import (
 // reused, so an id missing from the list belongs to a goroutine that is gone
 // for good.
 //
-// A sweep runs when the bare states have grown since the last sweep by at least
-// max(sweepFloor, the number left by that sweep, live goroutines/8), so its cost
-// is paid for by that many registrations and memory stays within a constant
-// factor of the peak of live bare goroutines; and, so that states of exited
-// goroutines do not wait for growth that may never come, after sweepInterval
-// has passed with at least sweepFloor bare states (the interval doubles, up to
-// maxSweepInterval, each time a sweep frees little).
+// A sweep runs when at least max(sweepFloor, the number left by the last sweep,
+// live goroutines/8) bare states were registered since the last sweep, so its
+// cost is paid for by that many registrations and memory stays within a
+// constant factor of the peak of live bare goroutines; and, so that a few
+// states of exited goroutines do not wait for registrations that may never
+// come, once the sweep interval has passed since the last sweep with at least
+// one registration in between (the interval doubles, up to maxSweepInterval,
+// each time a sweep frees little).
 
 const (
 	sweepFloor       = 128
@@ -52,19 +53,25 @@ var (
 type sweepPolicy struct {
 	last     time.Time     // end of the last sweep
 	left     int64         // bare states the last sweep left
-	interval time.Duration // sweep after this long even without growth
+	regs     uint64        // bareRegistrations when the last sweep began
+	interval time.Duration // sweep after this long even with few registrations
 }
 
-func (p *sweepPolicy) due(now time.Time, bare int64, goroutines int) bool {
-	if bare < sweepFloor {
+// due reports whether to sweep, given the count of bare registrations so far
+// and the number of live goroutines.
+func (p *sweepPolicy) due(now time.Time, regs uint64, goroutines int) bool {
+	fresh := int64(regs - p.regs)
+	if fresh <= 0 {
 		return false
 	}
 	need := max(int64(sweepFloor), p.left, int64(goroutines/8))
-	return bare-p.left >= need || now.Sub(p.last) >= p.interval
+	return fresh >= need || now.Sub(p.last) >= p.interval
 }
 
-func (p *sweepPolicy) record(now time.Time, before, freed int64) {
-	p.last, p.left = now, before-freed
+// record notes a sweep that began when bareRegistrations was regs and there
+// were before bare states, and freed of them.
+func (p *sweepPolicy) record(now time.Time, regs uint64, before, freed int64) {
+	p.last, p.left, p.regs = now, before-freed, regs
 	if freed*4 < before {
 		p.interval = min(2*p.interval, maxSweepInterval)
 	} else {
@@ -98,7 +105,7 @@ func onGC(int) {
 	}
 	armGCHook()
 	policyMu.Lock()
-	due := policy.due(time.Now(), bareStates.Load(), runtime.NumGoroutine())
+	due := policy.due(time.Now(), bareRegistrations.Load(), runtime.NumGoroutine())
 	policyMu.Unlock()
 	if due && sweeping.CompareAndSwap(false, true) {
 		go func() {
@@ -112,6 +119,7 @@ func onGC(int) {
 // how many it removed.
 func sweep() int {
 	gen := sweepGen.Add(1)
+	regs := bareRegistrations.Load()
 	before := bareStates.Load()
 	live := liveGoroutines()
 	var dead []uint64
@@ -126,7 +134,7 @@ func sweep() int {
 		unregister(id)
 	}
 	policyMu.Lock()
-	policy.record(time.Now(), before, int64(len(dead)))
+	policy.record(time.Now(), regs, before, int64(len(dead)))
 	policyMu.Unlock()
 	return len(dead)
 }

@@ -309,6 +309,9 @@ func TestRenderFailures(t *testing.T) {
 	if c := cells(t, table, sSRBare.label, 0); c[6] != "0.505× Python v.reset(v.set(1))" || c[8] != "FAIL" {
 		t.Errorf("Set+Reset bare = %q", c)
 	}
+	if strings.Contains(table, "the control") {
+		t.Errorf("control note although the control scaled:\n%s", table)
+	}
 	if !strings.Contains(table, "FAIL: ctxvar Get; ctxvar Lookup; ctxvar Set+Reset, bare goroutine; ctxvar Copy, 1000 Vars set; ctxvar Get, 100,000 live goroutines; ctxvar Get, RunParallel -cpu 2.") {
 		t.Errorf("summary does not list the failing rows once each:\n%s", table)
 	}
@@ -407,5 +410,19 @@ func TestFmtRatio(t *testing.T) {
 		if got := fmtRatio(tt.q, tt.limit, tt.info); got != tt.want {
 			t.Errorf("fmtRatio(%v, %v, %v) = %q, want %q", tt.q, tt.limit, tt.info, got, tt.want)
 		}
+	}
+}
+
+func TestRenderControlNote(t *testing.T) {
+	ns := goodNs()
+	ns[sPar2] = 1.9    // 0.95×: FAIL
+	ns[sCtxPar2] = 4.4 // the control did not scale either
+	table, res := render(t, synthetic(ns, nil, goodPy(), 5))
+	if res.Fail != 1 {
+		t.Errorf("result %+v, want 1 FAIL", res)
+	}
+	want := "- ctxvar Get, RunParallel -cpu 2: the control (context.Value d=1, RunParallel -cpu 2) missed the same target too, at 1.10× context.Value d=1, RunParallel -cpu 1"
+	if !strings.Contains(table, want) {
+		t.Errorf("no control note %q in\n%s", want, table)
 	}
 }
