@@ -52,6 +52,20 @@ func currentData() *pmap {
 	return nil
 }
 
+// lookupCurrent returns k's value in the calling goroutine's Context. It is
+// the hot path of Get, GetOr and Lookup: the registry lookup is written out
+// here so that a read costs one call besides the goroutine id's.
+func lookupCurrent(k *varCore) (any, bool) {
+	id := goid()
+	t := reg.table.Load()
+	for n := t.buckets[id&t.mask].head.Load(); n != nil; n = n.next.Load() {
+		if n.goid == id {
+			return n.gs.cur.data.Load().lookup(k)
+		}
+	}
+	return nil, false
+}
+
 // register gives goroutine id a state whose Context starts as data.
 func register(id uint64, kind uint8, data *pmap) *gstate {
 	gs := &gstate{kind: kind}

@@ -57,11 +57,9 @@ func (v *Var[T]) String() string {
 // default; if it has no default, Get panics with a *LookupError. Use GetOr or
 // Lookup where the Var may be unset.
 func (v *Var[T]) Get() T {
-	if gs := current(); gs != nil {
-		if x, ok := gs.cur.data.Load().lookup(&v.core); ok {
-			val, _ := x.(T) // x is nil when T is an interface type and nil was set
-			return val
-		}
+	if x, ok := lookupCurrent(&v.core); ok {
+		val, _ := x.(T) // x is nil when T is an interface type and nil was set
+		return val
 	}
 	if v.hasDef {
 		return v.def
@@ -72,11 +70,9 @@ func (v *Var[T]) Get() T {
 // GetOr returns the Var's value in the current Context, or def if it has none.
 // The Var's own default is not consulted.
 func (v *Var[T]) GetOr(def T) T {
-	if gs := current(); gs != nil {
-		if x, ok := gs.cur.data.Load().lookup(&v.core); ok {
-			val, _ := x.(T)
-			return val
-		}
+	if x, ok := lookupCurrent(&v.core); ok {
+		val, _ := x.(T)
+		return val
 	}
 	return def
 }
@@ -84,11 +80,9 @@ func (v *Var[T]) GetOr(def T) T {
 // Lookup is Get without the panic: it returns the value Get would return and
 // true, or the zero value and false where Get would panic.
 func (v *Var[T]) Lookup() (T, bool) {
-	if gs := current(); gs != nil {
-		if x, ok := gs.cur.data.Load().lookup(&v.core); ok {
-			val, _ := x.(T)
-			return val, true
-		}
+	if x, ok := lookupCurrent(&v.core); ok {
+		val, _ := x.(T)
+		return val, true
 	}
 	return v.def, v.hasDef
 }
