@@ -22,7 +22,7 @@ type Context struct {
 	entered atomic.Bool
 	// pending counts the tokens of Sets made in this Context that have not
 	// been Reset. Only the goroutine that has the Context entered touches it.
-	pending int
+	pending int32
 }
 
 // Copy returns a snapshot of the calling goroutine's current Context. It is

@@ -23,6 +23,11 @@ type gstate struct {
 	cur      *Context
 	runs     int32 // Run calls active on the goroutine
 	kind     uint8
+	// owned is set while base is current and its map is shared with no
+	// snapshot, so Set and Reset may update the map in place instead of
+	// copying it. No other goroutine can reach base; taking a snapshot
+	// (currentData) clears owned.
+	owned bool
 	sweepGen uint64 // sweep generation current when a bare state was registered
 
 	// Embedded so that registering a goroutine costs one allocation.
@@ -45,9 +50,14 @@ func current() *gstate {
 }
 
 // currentData returns the calling goroutine's Context's mapping.
+// The caller keeps the result as a snapshot, so the Context may no longer
+// update that map in place.
 func currentData() *pmap {
 	if gs := current(); gs != nil {
-		return gs.cur.data.Load()
+		gs.owned = false
+		if d := gs.cur.data.Load(); d.len() > 0 {
+			return d
+		}
 	}
 	return nil
 }
@@ -64,6 +74,27 @@ func lookupCurrent(k *varCore) (any, bool) {
 		}
 	}
 	return nil, false
+}
+
+// update sets k to v in the goroutine's current Context, or removes k if
+// remove is set.
+func (gs *gstate) update(k *varCore, v any, remove bool) {
+	c := gs.cur
+	d := c.data.Load()
+	if gs.owned && c == &gs.base {
+		if remove && d.removeInPlace(k) || !remove && d.setInPlace(k, v) {
+			return
+		}
+	}
+	if remove {
+		d = d.remove(k)
+	} else {
+		d = d.set(k, v)
+	}
+	c.data.Store(d)
+	// A new flat map belongs to base alone; a HAMT shares nodes with other
+	// versions, and a Context entered by Run is reachable by others.
+	gs.owned = c == &gs.base && gs.kind != kindRun && d != nil && d.bitmap == 0
 }
 
 // register gives goroutine id a state whose Context starts as data.
@@ -94,7 +125,7 @@ func unregister(id uint64) {
 // empty with no token outstanding: such a state is indistinguishable from none,
 // so a goroutine that sets and resets leaves nothing behind.
 func (gs *gstate) releaseIfIdle(id uint64) {
-	if gs.kind == kindBare && gs.runs == 0 && gs.cur.pending == 0 && gs.cur.data.Load() == nil {
+	if gs.kind == kindBare && gs.runs == 0 && gs.cur.pending == 0 && gs.cur.data.Load().len() == 0 {
 		unregister(id)
 	}
 }

@@ -148,6 +148,49 @@ func (m *pmap) remove(k *varCore) *pmap {
 	return m
 }
 
+// setInPlace sets k to v in m itself and reports whether it could: m must be
+// a flat map with room for k. Only a map that nothing else can see may be
+// changed: a goroutine's own Context that no snapshot shares (see
+// Context.owned).
+func (m *pmap) setInPlace(k *varCore, v any) bool {
+	if m == nil || m.bitmap != 0 {
+		return false
+	}
+	for i := range m.slots {
+		if m.slots[i].k == k {
+			m.slots[i].v = v
+			return true
+		}
+	}
+	if len(m.slots) == cap(m.slots) || len(m.slots) == pmapSmallMax {
+		return false
+	}
+	m.slots = append(m.slots, pmapSlot{k, v})
+	m.n++
+	return true
+}
+
+// removeInPlace removes k from m itself and reports whether it could: m must
+// be a flat map. It keeps the node, and its room, even when it empties, so
+// that a goroutine that sets and resets in turn allocates nothing for the map.
+// The same rule as setInPlace applies.
+func (m *pmap) removeInPlace(k *varCore) bool {
+	if m == nil || m.bitmap != 0 {
+		return false
+	}
+	for i := range m.slots {
+		if m.slots[i].k == k {
+			last := len(m.slots) - 1
+			copy(m.slots[i:], m.slots[i+1:])
+			m.slots[last] = pmapSlot{} // drop the references
+			m.slots = m.slots[:last]
+			m.n--
+			return true
+		}
+	}
+	return true
+}
+
 // len returns the number of entries.
 func (m *pmap) len() int {
 	if m == nil {

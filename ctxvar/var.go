@@ -101,9 +101,8 @@ func (v *Var[T]) Set(val T) *Token[T] {
 		gs = register(id, kindBare, nil)
 	}
 	c := gs.cur
-	d := c.data.Load()
-	old, had := d.lookup(&v.core)
-	c.data.Store(d.set(&v.core, val))
+	old, had := c.data.Load().lookup(&v.core)
+	gs.update(&v.core, val, false)
 	c.pending++
 	t := &Token[T]{v: v, ctx: c, had: had}
 	if had {
@@ -141,13 +140,7 @@ func (v *Var[T]) Reset(tok *Token[T]) {
 		panic(misuse(ErrTokenUsed, "%s.Reset: each token restores once; Set again for a new token", v.core.name))
 	}
 	c := gs.cur
-	d := c.data.Load()
-	if tok.had {
-		d = d.set(&v.core, tok.old)
-	} else {
-		d = d.remove(&v.core)
-	}
-	c.data.Store(d)
+	gs.update(&v.core, tok.old, !tok.had)
 	c.pending--
 	gs.releaseIfIdle(id)
 }

@@ -1,0 +1,131 @@
+package ctxvar
+
+import (
+	"sync"
+	"testing"
+)
+
+// A goroutine's own Context updates its map in place while no snapshot shares
+// it. These tests check both halves: that it does, and that no snapshot taken
+// by Copy, Spawn or Bind ever sees a later in-place update.
+
+func TestInPlaceUpdatesReuseTheMap(t *testing.T) {
+	v, w := New[int]("v"), New[int]("w")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		keep := w.Set(0) // keeps the goroutine's state while v is set and reset
+		defer w.Reset(keep)
+		v.Reset(v.Set(1)) // the first update allocates a map owned by the goroutine
+		d := currentMap()
+		for i := range 100 {
+			v.Reset(v.Set(i))
+			if currentMap() != d {
+				t.Error("Set and Reset of an owned map replaced it instead of updating in place")
+				return
+			}
+		}
+		allocs := testing.AllocsPerRun(100, func() { v.Reset(v.Set(7)) })
+		if allocs > 1 {
+			t.Errorf("Set+Reset allocates %v times, want only the token", allocs)
+		}
+	}()
+	<-done
+}
+
+// currentMap returns the calling goroutine's map without taking a snapshot.
+func currentMap() *pmap {
+	return current().cur.data.Load()
+}
+
+func TestInPlaceNeverReachesSnapshots(t *testing.T) {
+	v := New[int]("v")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		v.Set(1)
+		v.Set(2) // in place
+		c := Copy()
+		v.Set(3) // must copy: c shares the map
+		v.Set(4) // in place again, on the new map
+		if got, _ := ValueIn(c, v); got != 2 {
+			t.Errorf("Copy taken at 2 sees %d", got)
+		}
+
+		var wg sync.WaitGroup
+		wg.Add(1)
+		release := make(chan struct{})
+		Spawn(func() {
+			defer wg.Done()
+			<-release
+			if got := v.Get(); got != 4 {
+				t.Errorf("child spawned at 4 sees %d", got)
+			}
+		})
+		bound := Bind(func() {
+			if got := v.Get(); got != 4 {
+				t.Errorf("function bound at 4 sees %d", got)
+			}
+		})
+		tok := v.Set(5)
+		v.Set(6)
+		close(release)
+		wg.Wait()
+		bound()
+		v.Reset(tok)
+		if got := v.Get(); got != 4 {
+			t.Errorf("after Reset v = %d, want 4", got)
+		}
+		if got, _ := ValueIn(c, v); got != 2 {
+			t.Errorf("Copy taken at 2 sees %d after later updates", got)
+		}
+	}()
+	<-done
+}
+
+func TestInPlaceNotForRunContexts(t *testing.T) {
+	v := New[int]("v")
+	c := Copy()
+	c.Run(func() { v.Set(1) })
+	before := c.data.Load()
+	snap := c.Copy()
+	c.Run(func() {
+		v.Set(2)
+		if c.data.Load() == before {
+			t.Error("a Set inside Run updated a map that a copy of the Context shares")
+		}
+	})
+	if got, _ := ValueIn(snap, v); got != 1 {
+		t.Fatalf("copy of the Context sees %d, want 1", got)
+	}
+}
+
+func TestPmapInPlace(t *testing.T) {
+	a, b, c := newVarCore("a"), newVarCore("b"), newVarCore("c")
+	m := (*pmap)(nil).set(a, 1)
+	if m.setInPlace(b, 2) {
+		t.Fatal("setInPlace added a key to a full node")
+	}
+	if !m.setInPlace(a, 10) {
+		t.Fatal("setInPlace could not replace a value")
+	}
+	if !m.removeInPlace(a) || m.len() != 0 {
+		t.Fatalf("removeInPlace left %d entries", m.len())
+	}
+	if !m.setInPlace(c, 3) || m.len() != 1 {
+		t.Fatal("setInPlace did not reuse the room left by removeInPlace")
+	}
+	if x, ok := m.lookup(c); !ok || x != 3 {
+		t.Fatalf("lookup after setInPlace = %v, %v", x, ok)
+	}
+	if _, ok := m.lookup(a); ok {
+		t.Fatal("removed key still found")
+	}
+	big := m
+	for i := range pmapSmallMax + 1 {
+		big = big.set(newVarCore("k"), i)
+	}
+	if big.setInPlace(a, 1) || big.removeInPlace(c) {
+		t.Fatal("in-place update of a HAMT")
+	}
+}
