@@ -20,14 +20,14 @@ const (
 // Only the goroutine itself reads or writes cur and runs; kind and sweepGen are
 // fixed before the state is registered, so the sweeper may read them.
 type gstate struct {
-	cur      *Context
-	runs     int32 // Run calls active on the goroutine
-	kind     uint8
+	cur  *Context
+	runs int32 // Run calls active on the goroutine
+	kind uint8
 	// owned is set while base is current and its map is shared with no
 	// snapshot, so Set and Reset may update the map in place instead of
 	// copying it. No other goroutine can reach base; taking a snapshot
 	// (currentData) clears owned.
-	owned bool
+	owned    bool
 	sweepGen uint64 // sweep generation current when a bare state was registered
 
 	// Embedded so that registering a goroutine costs one allocation.

@@ -1,5 +1,7 @@
 package ctxvar
 
+import "unsafe"
+
 // pmap is the immutable map from Var identity to value that backs a Context.
 //
 // Copying a Context copies one *pmap, and every update returns a new *pmap
@@ -239,133 +241,77 @@ type pmapSized[A any] struct {
 func newPmapNode(n int) *pmap {
 	switch n {
 	case 1:
-		p := new(pmapSized[[1]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[1]pmapSlot]()
 	case 2:
-		p := new(pmapSized[[2]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[2]pmapSlot]()
 	case 3:
-		p := new(pmapSized[[3]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[3]pmapSlot]()
 	case 4:
-		p := new(pmapSized[[4]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[4]pmapSlot]()
 	case 5:
-		p := new(pmapSized[[5]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[5]pmapSlot]()
 	case 6:
-		p := new(pmapSized[[6]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[6]pmapSlot]()
 	case 7:
-		p := new(pmapSized[[7]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[7]pmapSlot]()
 	case 8:
-		p := new(pmapSized[[8]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[8]pmapSlot]()
 	case 9:
-		p := new(pmapSized[[9]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[9]pmapSlot]()
 	case 10:
-		p := new(pmapSized[[10]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[10]pmapSlot]()
 	case 11:
-		p := new(pmapSized[[11]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[11]pmapSlot]()
 	case 12:
-		p := new(pmapSized[[12]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[12]pmapSlot]()
 	case 13:
-		p := new(pmapSized[[13]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[13]pmapSlot]()
 	case 14:
-		p := new(pmapSized[[14]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[14]pmapSlot]()
 	case 15:
-		p := new(pmapSized[[15]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[15]pmapSlot]()
 	case 16:
-		p := new(pmapSized[[16]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[16]pmapSlot]()
 	case 17:
-		p := new(pmapSized[[17]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[17]pmapSlot]()
 	case 18:
-		p := new(pmapSized[[18]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[18]pmapSlot]()
 	case 19:
-		p := new(pmapSized[[19]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[19]pmapSlot]()
 	case 20:
-		p := new(pmapSized[[20]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[20]pmapSlot]()
 	case 21:
-		p := new(pmapSized[[21]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[21]pmapSlot]()
 	case 22:
-		p := new(pmapSized[[22]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[22]pmapSlot]()
 	case 23:
-		p := new(pmapSized[[23]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[23]pmapSlot]()
 	case 24:
-		p := new(pmapSized[[24]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[24]pmapSlot]()
 	case 25:
-		p := new(pmapSized[[25]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[25]pmapSlot]()
 	case 26:
-		p := new(pmapSized[[26]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[26]pmapSlot]()
 	case 27:
-		p := new(pmapSized[[27]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[27]pmapSlot]()
 	case 28:
-		p := new(pmapSized[[28]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[28]pmapSlot]()
 	case 29:
-		p := new(pmapSized[[29]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[29]pmapSlot]()
 	case 30:
-		p := new(pmapSized[[30]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[30]pmapSlot]()
 	case 31:
-		p := new(pmapSized[[31]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[31]pmapSlot]()
 	case 32:
-		p := new(pmapSized[[32]pmapSlot])
-		p.m.slots = p.a[:]
-		return &p.m
+		return sizedNode[[32]pmapSlot]()
 	}
 	panic("ctxvar: pmap node size out of range")
+}
+
+// sizedNode allocates a node whose slots are the array A, an array of
+// pmapSlot, in the same object.
+func sizedNode[A any]() *pmap {
+	p := new(pmapSized[A])
+	p.m.slots = unsafe.Slice((*pmapSlot)(unsafe.Pointer(&p.a)), unsafe.Sizeof(p.a)/unsafe.Sizeof(pmapSlot{}))
+	return &p.m
 }
