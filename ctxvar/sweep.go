@@ -79,31 +79,38 @@ func (p *sweepPolicy) record(now time.Time, regs uint64, before, freed int64) {
 	}
 }
 
-// maybeSweep is called after a bare state is registered. It makes sure a GC
-// cleanup is armed to consider a sweep.
-func maybeSweep() {
+// armGCHook makes sure that onGC runs at the next GC cycle. It is called
+// when a bare state is registered and when the registry's table grows.
+func armGCHook() {
 	if !hookArmed.Load() && hookArmed.CompareAndSwap(false, true) {
-		armGCHook()
+		addGCCleanup()
 	}
 }
 
 type gcSentinel struct{ _ *int }
 
-func armGCHook() {
+// addGCCleanup attaches onGC to an object that is garbage at once, so that it
+// runs after the next GC cycle.
+func addGCCleanup() {
 	runtime.AddCleanup(&gcSentinel{}, onGC, 0)
 }
 
-// onGC runs once per GC cycle while bare states exist.
+// hookNeeded reports whether onGC has work: bare states to consider sweeping,
+// or a registry table to consider shrinking.
+func hookNeeded() bool { return bareStates.Load() > 0 || reg.sparse() }
+
+// onGC runs once per GC cycle while hookNeeded.
 func onGC(int) {
-	if bareStates.Load() == 0 {
+	if !hookNeeded() {
 		hookArmed.Store(false)
-		// A bare state registered between the load and the store saw the hook
-		// armed; arm it for that one.
-		if bareStates.Load() == 0 || !hookArmed.CompareAndSwap(false, true) {
+		// Whoever made the hook needed between the check and the store saw
+		// it armed; arm it for them.
+		if !hookNeeded() || !hookArmed.CompareAndSwap(false, true) {
 			return
 		}
 	}
-	armGCHook()
+	addGCCleanup()
+	reg.shrinkIfSparse()
 	policyMu.Lock()
 	due := policy.due(time.Now(), bareRegistrations.Load(), runtime.NumGoroutine())
 	policyMu.Unlock()
