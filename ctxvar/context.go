@@ -28,9 +28,10 @@ type Context struct {
 // Copy returns a snapshot of the calling goroutine's current Context. It is
 // Python's contextvars.copy_context.
 func Copy() *Context {
-	c := new(Context)
-	c.data.init(currentData())
-	return c
+	if gs := current(); gs != nil {
+		return gs.newContext(gs.snapshot())
+	}
+	return new(Context)
 }
 
 // Copy returns a new Context with the same values as c.
@@ -70,9 +71,7 @@ func (c *Context) Run(fn func()) {
 	}
 	prev := gs.cur
 	gs.cur = c
-	gs.runs++
 	defer func() {
-		gs.runs--
 		gs.cur = prev
 		c.entered.Store(false)
 		if created {

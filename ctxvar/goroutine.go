@@ -17,22 +17,53 @@ const (
 )
 
 // gstate is what the package knows of one goroutine: the Context it is in.
-// Only the goroutine itself reads or writes cur and runs; kind and sweepGen are
-// fixed before the state is registered, so the sweeper may read them.
+// Only the goroutine itself reads or writes it, but for kind and sweepGen,
+// which are fixed before the state is registered, so the sweeper may read
+// them. It fits the 64-byte size class: Spawn allocates one per goroutine.
 type gstate struct {
-	cur  *Context
-	runs int32 // Run calls active on the goroutine
-	kind uint8
+	cur *Context // &base, or the Context of the innermost Run
+	// spare holds Contexts allocated ahead for Copy; spareNext is the next
+	// unused one.
+	spare    *[contextBatch]Context
+	sweepGen uint32 // sweep generation current when a bare state was registered
+	kind     uint8
 	// owned is set while base is current and its map is shared with no
 	// snapshot, so Set and Reset may update the map in place instead of
 	// copying it. No other goroutine can reach base; taking a snapshot
-	// (currentData) clears owned.
-	owned    bool
-	sweepGen uint64 // sweep generation current when a bare state was registered
+	// (snapshot) clears owned.
+	owned     bool
+	spareNext uint8
 
 	// Embedded so that registering a goroutine costs one allocation.
 	base Context
 	node gnode
+}
+
+// contextBatch is how many Contexts Copy allocates at a time. Python keeps a
+// free list of contexts; Go's allocator has none this cheap, so a goroutine
+// that copies its Context often pays for one allocation in contextBatch. The
+// price: a Context kept for long keeps its batch (contextBatch*16 bytes) alive.
+const contextBatch = 4
+
+// newContext returns a new Context holding data, from the goroutine's batch.
+func (gs *gstate) newContext(data *pmap) *Context {
+	if gs.spare == nil || gs.spareNext == contextBatch {
+		gs.spare, gs.spareNext = new([contextBatch]Context), 0
+	}
+	c := &gs.spare[gs.spareNext]
+	gs.spareNext++
+	c.data.init(data)
+	return c
+}
+
+// snapshot returns the map of the goroutine's current Context for keeping:
+// the Context may no longer update that map in place.
+func (gs *gstate) snapshot() *pmap {
+	gs.owned = false
+	if d := gs.cur.data.Load(); d.len() > 0 {
+		return d
+	}
+	return nil
 }
 
 // bareStates counts registered states of kind kindBare: the ones the sweeper
@@ -54,10 +85,7 @@ func current() *gstate {
 // update that map in place.
 func currentData() *pmap {
 	if gs := current(); gs != nil {
-		gs.owned = false
-		if d := gs.cur.data.Load(); d.len() > 0 {
-			return d
-		}
+		return gs.snapshot()
 	}
 	return nil
 }
@@ -124,7 +152,7 @@ func unregister(id uint64) {
 // empty with no token outstanding: such a state is indistinguishable from none,
 // so a goroutine that sets and resets leaves nothing behind.
 func (gs *gstate) releaseIfIdle(id uint64) {
-	if gs.kind == kindBare && gs.runs == 0 && gs.cur.pending == 0 && gs.cur.data.Load().len() == 0 {
+	if gs.kind == kindBare && gs.cur == &gs.base && gs.cur.pending == 0 && gs.cur.data.Load().len() == 0 {
 		unregister(id)
 	}
 }

@@ -129,3 +129,31 @@ func TestPmapInPlace(t *testing.T) {
 		t.Fatal("in-place update of a HAMT")
 	}
 }
+
+// Copy hands out Contexts from a per-goroutine batch: each must still be a
+// distinct, independent Context.
+func TestCopyBatchDistinct(t *testing.T) {
+	v := New[int]("v")
+	defer v.Reset(v.Set(-1))
+	const n = 3*contextBatch + 1
+	var cs [n]*Context
+	for i := range cs {
+		cs[i] = Copy()
+		for j := range i {
+			if cs[j] == cs[i] {
+				t.Fatalf("Copy %d and Copy %d returned the same Context", j, i)
+			}
+		}
+	}
+	for i, c := range cs {
+		c.Run(func() { v.Set(i) })
+	}
+	for i, c := range cs {
+		if got, _ := ValueIn(c, v); got != i {
+			t.Fatalf("Context %d holds %d: another Context's Run wrote to it", i, got)
+		}
+	}
+	if v.Get() != -1 {
+		t.Fatalf("the copies' Runs changed the caller's value to %d", v.Get())
+	}
+}

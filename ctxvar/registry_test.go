@@ -3,6 +3,7 @@ package ctxvar
 import (
 	"sync"
 	"testing"
+	"unsafe"
 )
 
 func TestRegistryInsertLookupRemove(t *testing.T) {
@@ -90,5 +91,13 @@ func TestRegistryConcurrentResize(t *testing.T) {
 	}
 	if r.len() != 0 {
 		t.Fatalf("len = %d after all workers removed their entries", r.len())
+	}
+}
+
+// Spawn allocates one gstate per goroutine; a field more would move it to the
+// next size class.
+func TestGstateSize(t *testing.T) {
+	if size := unsafe.Sizeof(gstate{}); size > 64 && unsafe.Sizeof(uintptr(0)) == 8 {
+		t.Fatalf("gstate is %d bytes, want at most 64", size)
 	}
 }

@@ -40,7 +40,7 @@ var (
 	// at registration; a sweep only collects states registered before it
 	// began, whose goroutines were therefore alive, or already gone, when it
 	// listed the live ones.
-	sweepGen atomic.Uint64
+	sweepGen atomic.Uint32
 
 	hookArmed atomic.Bool // a GC cleanup is pending
 	sweeping  atomic.Bool // a sweep is running
@@ -131,7 +131,7 @@ func sweep() int {
 	live := liveGoroutines()
 	var dead []uint64
 	reg.each(func(id uint64, gs *gstate) {
-		if gs.kind == kindBare && gs.sweepGen < gen {
+		if gs.kind == kindBare && int32(gs.sweepGen-gen) < 0 { // registered before this sweep
 			if _, ok := live[id]; !ok {
 				dead = append(dead, id)
 			}
