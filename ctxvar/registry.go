@@ -99,7 +99,8 @@ func (r *registry) lockBucket(id uint64) (*gtable, *gbucket, uint32) {
 		}
 		// The table was frozen for a rebuild: wait for it to finish.
 		r.resizeMu.Lock()
-		r.resizeMu.Unlock() //nolint:staticcheck // empty critical section waits for the rebuild
+		//lint:ignore SA2001 the empty critical section waits for the rebuild
+		r.resizeMu.Unlock()
 	}
 }
 
