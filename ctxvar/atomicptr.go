@@ -20,3 +20,7 @@ func (a *atomicPtr[T]) init(v *T) { a.p = unsafe.Pointer(v) }
 func (a *atomicPtr[T]) Load() *T { return (*T)(atomic.LoadPointer(&a.p)) }
 
 func (a *atomicPtr[T]) Store(v *T) { atomic.StorePointer(&a.p, unsafe.Pointer(v)) }
+
+func (a *atomicPtr[T]) CompareAndSwap(old, new *T) bool {
+	return atomic.CompareAndSwapPointer(&a.p, unsafe.Pointer(old), unsafe.Pointer(new))
+}

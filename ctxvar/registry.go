@@ -16,19 +16,28 @@ import (
 // Reads are lock-free: a hash table of buckets, each a singly linked chain whose
 // links are atomic pointers. A goroutine only ever looks up its own id, and only
 // that goroutine (or the sweeper, once it has died) inserts or removes that id,
-// so a reader never races with a writer of its own entry. Writers lock one
-// bucket with a spin lock held for a few instructions; the lock word also
-// counts the bucket's entries, so registering touches one cache line and no
-// shared counter. Ids are spread over the table by Fibonacci hashing, so that
-// goroutines started one after another, which may run on different cores, do
-// not write to the same cache line.
+// so a reader never races with a writer of its own entry.
 //
-// The table doubles when an insert finds a chain of growChain entries, which
-// with well-spread ids happens only when the table is nearly full, and halves
-// (in the GC hook, see sweep.go) when it is less than an eighth full. Resizing
-// freezes the old table, copies its chains into fresh nodes and publishes the
+// Writes touch one bucket, whose cache line is the only shared memory that
+// registering a goroutine writes:
+//   - insert pushes at the head with a compare-and-swap, lock-free;
+//   - remove of a node that is alone in its bucket swaps the head back to nil,
+//     lock-free; that is the common case, as the table is kept sparse;
+//   - any other remove takes the bucket's spin lock, which orders removers
+//     among themselves (two removers unlinking neighbours would otherwise lose
+//     one of the unlinks), and still swaps the head with a compare-and-swap
+//     against concurrent pushes.
+//
+// Ids are spread over the table by Fibonacci hashing. The table doubles when an
+// insert finds a chain of growChain entries, which with well-spread ids happens
+// only when the table is nearly full, and shrinks (in the GC hook, see
+// sweep.go) when it is less than an eighth full. Resizing freezes the old
+// table, locks and copies each of its chains into fresh nodes, and publishes the
 // new table; readers of the old one still find every entry, since a frozen
-// table is never modified again.
+// table is never modified again. A lock-free write checks the freeze after its
+// compare-and-swap: if the table froze meanwhile, the copy may or may not have
+// seen the write, so the writer waits for the new table and makes sure its
+// write holds there.
 
 const (
 	minBucketsLog = 10
@@ -44,9 +53,7 @@ type gnode struct {
 
 type gbucket struct {
 	head atomicPtr[gnode]
-	// word is the bucket's lock (bit 0) and its number of entries (the
-	// other bits).
-	word atomic.Uint32
+	lock atomic.Uint32 // held by removers that cannot go lock-free, and by resize
 }
 
 type gtable struct {
@@ -87,80 +94,117 @@ func (r *registry) lookup(id uint64) *gstate {
 	return nil
 }
 
-// lockBucket locks the bucket for id in the current table and returns the
-// table, the bucket and its entry count. A table that is being rebuilt is
-// waited out and the new one used instead.
-func (r *registry) lockBucket(id uint64) (*gtable, *gbucket, uint32) {
-	for {
-		t := r.table.Load()
-		b := t.bucket(id)
-		if n, ok := b.tryLock(t); ok {
-			return t, b, n
-		}
-		// The table was frozen for a rebuild: wait for it to finish.
-		r.resizeMu.Lock()
-		//lint:ignore SA2001 the empty critical section waits for the rebuild
-		r.resizeMu.Unlock()
-	}
+// waitResize returns once the rebuild that froze a table is done.
+func (r *registry) waitResize() {
+	r.resizeMu.Lock()
+	//lint:ignore SA2001 the empty critical section waits for the rebuild
+	r.resizeMu.Unlock()
 }
-
-// tryLock spins for the bucket's lock and returns its entry count. It fails,
-// holding nothing, once t is frozen: the caller must retry on the table that
-// replaces t.
-func (b *gbucket) tryLock(t *gtable) (uint32, bool) {
-	for spins := 0; ; spins++ {
-		if t.frozen.Load() {
-			return 0, false
-		}
-		if w := b.word.Load(); w&1 == 0 && b.word.CompareAndSwap(w, w|1) {
-			if t.frozen.Load() {
-				b.word.Store(w)
-				return 0, false
-			}
-			return w >> 1, true
-		}
-		if spins > 4 {
-			runtime.Gosched()
-		}
-	}
-}
-
-// unlock releases the bucket, which now holds n entries.
-func (b *gbucket) unlock(n uint32) { b.word.Store(n << 1) }
 
 // insert registers gs for goroutine id, which must not be registered. node is
 // the chain link to use; callers embed it in gs to save an allocation.
 func (r *registry) insert(id uint64, gs *gstate, node *gnode) {
 	node.goid, node.gs = id, gs
-	t, b, n := r.lockBucket(id)
-	node.next.init(b.head.Load())
-	b.head.Store(node)
-	b.unlock(n + 1)
-	if n+1 >= growChain {
+	t := r.table.Load()
+	for t.frozen.Load() {
+		r.waitResize()
+		t = r.table.Load()
+	}
+	b := t.bucket(id)
+	chain := 0
+	for {
+		h := b.head.Load()
+		node.next.init(h)
+		if b.head.CompareAndSwap(h, node) {
+			for ; h != nil && chain < growChain; h = h.next.Load() {
+				chain++
+			}
+			break
+		}
+	}
+	if t.frozen.Load() {
+		// The rebuild may have copied the bucket before the push.
+		r.waitResize()
+		if r.lookup(id) == nil {
+			r.insert(id, gs, &gnode{})
+		}
+		return
+	}
+	if chain+1 >= growChain {
 		r.resize(t, uint(64-t.shift)+1)
 	}
 }
 
 // remove unregisters goroutine id and returns its state, or nil if it had none.
 func (r *registry) remove(id uint64) *gstate {
-	_, b, n := r.lockBucket(id)
-	var prev *gnode
-	node := b.head.Load()
-	for node != nil && node.goid != id {
-		prev, node = node, node.next.Load()
+	t := r.table.Load()
+	for t.frozen.Load() {
+		r.waitResize()
+		t = r.table.Load()
 	}
-	if node == nil {
-		b.unlock(n)
-		return nil
-	}
-	// Readers standing on node still follow node.next, so unlinking is safe.
-	if prev == nil {
-		b.head.Store(node.next.Load())
+	b := t.bucket(id)
+	var gs *gstate
+	if h := b.head.Load(); h != nil && h.goid == id && h.next.Load() == nil && b.head.CompareAndSwap(h, nil) {
+		// Alone in the bucket: no remover can be unlinking a successor.
+		gs = h.gs
+	} else if !b.tryLock(t) {
+		r.waitResize()
+		return r.remove(id)
 	} else {
-		prev.next.Store(node.next.Load())
+		gs = b.unlinkLocked(id)
+		b.lock.Store(0)
 	}
-	b.unlock(n - 1)
-	return node.gs
+	if t.frozen.Load() {
+		// The rebuild may have copied the bucket before the removal.
+		r.waitResize()
+		if got := r.remove(id); gs == nil {
+			gs = got
+		}
+	}
+	return gs
+}
+
+// unlinkLocked removes id from the locked bucket and returns its state.
+func (b *gbucket) unlinkLocked(id uint64) *gstate {
+	for {
+		var prev *gnode
+		n := b.head.Load()
+		for n != nil && n.goid != id {
+			prev, n = n, n.next.Load()
+		}
+		switch {
+		case n == nil:
+			return nil
+		case prev != nil:
+			// Only lock holders change links past the head. Readers standing
+			// on n still follow n.next, so unlinking is safe.
+			prev.next.Store(n.next.Load())
+			return n.gs
+		case b.head.CompareAndSwap(n, n.next.Load()):
+			return n.gs
+		}
+		// A push replaced the head: n has a predecessor now.
+	}
+}
+
+// tryLock spins for the bucket's lock. It fails, holding nothing, once t is
+// frozen: the caller must retry on the table that replaces t.
+func (b *gbucket) tryLock(t *gtable) bool {
+	for spins := 0; ; spins++ {
+		if t.frozen.Load() {
+			return false
+		}
+		if b.lock.CompareAndSwap(0, 1) {
+			if t.frozen.Load() {
+				b.lock.Store(0)
+				return false
+			}
+			return true
+		}
+		if spins > 4 {
+			runtime.Gosched()
+		}
+	}
 }
 
 // shrinkIfSparse halves the table, or more, if it is less than an eighth full.
@@ -200,10 +244,7 @@ func (r *registry) resize(t *gtable, log2 uint) {
 		b := &t.buckets[i]
 		// Wait for a writer that locked b before the freeze; the lock stays
 		// held, as the frozen table is never written again.
-		for {
-			if w := b.word.Load(); w&1 == 0 && b.word.CompareAndSwap(w, w|1) {
-				break
-			}
+		for !b.lock.CompareAndSwap(0, 1) {
 			runtime.Gosched()
 		}
 		for n := b.head.Load(); n != nil; n = n.next.Load() {
@@ -211,7 +252,6 @@ func (r *registry) resize(t *gtable, log2 uint) {
 			c := &gnode{goid: n.goid, gs: n.gs}
 			c.next.init(nb.head.Load())
 			nb.head.init(c) // nt is published below
-			nb.word.Store(nb.word.Load() + 2)
 		}
 	}
 	r.table.Store(nt)
@@ -231,12 +271,9 @@ func (r *registry) each(fn func(id uint64, gs *gstate)) {
 	}
 }
 
-// len is the number of registered goroutines. It counts every bucket.
+// len is the number of registered goroutines. It walks the whole table.
 func (r *registry) len() int {
-	t := r.table.Load()
 	n := 0
-	for i := range t.buckets {
-		n += int(t.buckets[i].word.Load() >> 1)
-	}
+	r.each(func(uint64, *gstate) { n++ })
 	return n
 }
