@@ -101,3 +101,49 @@ func TestGstateSize(t *testing.T) {
 		t.Fatalf("gstate is %d bytes, want at most 64", size)
 	}
 }
+
+// TestRegistrySharedBucket has goroutines whose ids share one bucket push and
+// unlink neighbours in the same chain at once: lock-free pushes, lone
+// removals and locked unlinks must never lose or resurrect an entry.
+func TestRegistrySharedBucket(t *testing.T) {
+	r := newRegistry()
+	tb := r.table.Load()
+	target := tb.bucket(1)
+	var ids []uint64
+	for id := uint64(1); len(ids) < 3; id++ { // growChain-1: no resize
+		if tb.bucket(id) == target {
+			ids = append(ids, id)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, len(ids))
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20000 {
+				gs := &gstate{}
+				r.insert(id, gs, &gs.node)
+				if r.lookup(id) != gs {
+					errs <- "own entry missing after insert"
+					return
+				}
+				if r.remove(id) != gs || r.lookup(id) != nil {
+					errs <- "remove did not take out the entry"
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatal(e)
+	}
+	if n := r.len(); n != 0 {
+		t.Fatalf("len = %d after every goroutine removed its entries", n)
+	}
+	if r.table.Load() != tb {
+		t.Fatal("the table was resized: the test no longer shares one bucket")
+	}
+}
