@@ -43,7 +43,7 @@ type gstate struct {
 // free list of contexts; Go's allocator has none this cheap, so a goroutine
 // that copies its Context often pays for one allocation in contextBatch. The
 // price: a Context kept for long keeps its batch (contextBatch*16 bytes) alive.
-const contextBatch = 4
+const contextBatch = 8
 
 // newContext returns a new Context holding data, from the goroutine's batch.
 func (gs *gstate) newContext(data *pmap) *Context {
