@@ -59,7 +59,9 @@ func (gs *gstate) newContext(data *pmap) *Context {
 // snapshot returns the map of the goroutine's current Context for keeping:
 // the Context may no longer update that map in place.
 func (gs *gstate) snapshot() *pmap {
-	gs.owned = false
+	if gs.owned {
+		gs.owned = false
+	}
 	if d := gs.cur.data.Load(); d.len() > 0 {
 		return d
 	}

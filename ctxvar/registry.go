@@ -116,8 +116,9 @@ func (r *registry) insert(id uint64, gs *gstate, node *gnode) {
 		h := b.head.Load()
 		node.next.init(h)
 		if b.head.CompareAndSwap(h, node) {
-			for ; h != nil && chain < growChain; h = h.next.Load() {
+			for h != nil && chain < growChain {
 				chain++
+				h = h.next.Load()
 			}
 			break
 		}
