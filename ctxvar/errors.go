@@ -46,6 +46,7 @@ type LookupError struct {
 	Name string
 }
 
+// Error names the Var and the ways to fix the Get.
 func (e *LookupError) Error() string {
 	return fmt.Sprintf("ctxvar: Var %q has no value in the current Context and no default; "+
 		"give it a default with ctxvar.Default, read it with GetOr or Lookup, "+

@@ -93,14 +93,12 @@ func currentData() *pmap {
 }
 
 // lookupCurrent returns k's value in the calling goroutine's Context. It is
-// the hot path of Get, GetOr and Lookup: the registry lookup is written out
-// here so that a read costs one call besides the goroutine id's.
+// the hot path of Get, GetOr and Lookup, kept apart from current so that the
+// registry lookup inlines here and a read costs one call besides the
+// goroutine id's.
 func lookupCurrent(k *varCore) (any, bool) {
-	id := goid()
-	for n := reg.table.Load().bucket(id).head.Load(); n != nil; n = n.next.Load() {
-		if n.goid == id {
-			return n.gs.cur.data.Load().lookup(k)
-		}
+	if gs := reg.lookup(goid()); gs != nil {
+		return gs.cur.data.Load().lookup(k)
 	}
 	return nil, false
 }
