@@ -13,8 +13,8 @@ type varCore struct {
 
 var varSeq atomic.Uint64
 
-func newVarCore(name string) *varCore {
-	return &varCore{name: name, hash: mix64(varSeq.Add(1))}
+func makeVarCore(name string) varCore {
+	return varCore{name: name, hash: mix64(varSeq.Add(1))}
 }
 
 // mix64 is the SplitMix64 finalizer. It is a bijection on uint64, which is

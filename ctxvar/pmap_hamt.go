@@ -180,7 +180,7 @@ func (m *pmap) hamtFlatten(dst []pmapSlot, i int, skip *varCore) int {
 func pmapBuild(es []pmapSlot, shift uint) *pmap {
 	if shift > pmapMaxShift {
 		// Only reachable if two keys share a 64-bit hash, which
-		// newVarCore rules out.
+		// makeVarCore rules out.
 		panic("ctxvar: two Vars share a hash")
 	}
 	pos := func(s *pmapSlot) uint64 { return s.k.hash >> shift & pmapMask }

@@ -9,6 +9,12 @@ import (
 )
 
 // pmapTestKeys returns n fresh keys with real (newVarCore) hashes.
+// newVarCore returns a fresh key, as New makes for each Var.
+func newVarCore(name string) *varCore {
+	c := makeVarCore(name)
+	return &c
+}
+
 func pmapTestKeys(n int) []*varCore {
 	ks := make([]*varCore, n)
 	for i := range ks {

@@ -165,7 +165,6 @@ func liveGoroutines() map[uint64]struct{} {
 // "goroutine N gp=...") header lines of a runtime.Stack dump.
 func parseGoroutineIDs(dump []byte) map[uint64]struct{} {
 	ids := make(map[uint64]struct{}, bytes.Count(dump, []byte("\n\n"))+1)
-	prefix := []byte("goroutine ")
 	for len(dump) > 0 {
 		line := dump
 		if i := bytes.IndexByte(dump, '\n'); i >= 0 {
@@ -173,23 +172,9 @@ func parseGoroutineIDs(dump []byte) map[uint64]struct{} {
 		} else {
 			dump = nil
 		}
-		if !bytes.HasPrefix(line, prefix) {
-			continue
-		}
-		if id, ok := parseID(line[len(prefix):]); ok {
+		if id, ok := parseGoroutineHeader(line); ok {
 			ids[id] = struct{}{}
 		}
 	}
 	return ids
-}
-
-// parseID parses the decimal number at the start of b, which must be followed
-// by a space.
-func parseID(b []byte) (uint64, bool) {
-	var id uint64
-	i := 0
-	for ; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
-		id = id*10 + uint64(b[i]-'0')
-	}
-	return id, i > 0 && i < len(b) && b[i] == ' '
 }

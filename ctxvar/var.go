@@ -32,7 +32,7 @@ func New[T any](name string, opts ...Option[T]) *Var[T] {
 	if name == "" {
 		panic(misuse(ErrEmptyName, "ctxvar.New needs a name for the Var, used in error messages"))
 	}
-	v := &Var[T]{core: varCore{name: name, hash: mix64(varSeq.Add(1))}}
+	v := &Var[T]{core: makeVarCore(name)}
 	for _, o := range opts {
 		if o.apply != nil {
 			o.apply(v)
