@@ -134,7 +134,7 @@ func (v *Var[T]) Reset(tok *Token[T]) {
 	gs := reg.lookup(id)
 	if gs == nil || gs.cur != tok.ctx {
 		panic(misuse(ErrTokenContext, "%s.Reset must run in the Context of the Set that made the token: "+
-			"in the same goroutine, inside the same Run", v.core.name))
+			"in the same goroutine, or inside a Run of the same Context", v.core.name))
 	}
 	if !tok.used.CompareAndSwap(false, true) {
 		panic(misuse(ErrTokenUsed, "%s.Reset: each token restores once; Set again for a new token", v.core.name))
