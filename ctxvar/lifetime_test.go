@@ -27,6 +27,14 @@ func holdSweeper(t *testing.T) {
 	t.Cleanup(func() { sweeping.Store(false) })
 }
 
+// quietRegistry holds the sweeper for the rest of the test and sweeps once,
+// so that states left by earlier tests' exited goroutines are gone from the
+// baseline and cannot vanish in the middle of the test.
+func quietRegistry(t *testing.T) {
+	holdSweeper(t)
+	sweep()
+}
+
 // warmGoroutines makes the runtime allocate the goroutine structures that the
 // test will need: the runtime keeps them for reuse, so they would otherwise
 // show as heap growth that has nothing to do with ctxvar.
@@ -79,6 +87,7 @@ func TestLifetimeSpawn(t *testing.T) {
 	v := New[int]("v")
 	w := New[int]("w")
 	defer v.Reset(v.Set(-1))
+	quietRegistry(t)
 	warmGoroutines()
 	regBefore, heapBefore := reg.len(), heapInUse()
 
@@ -107,6 +116,7 @@ func TestLifetimeSpawn(t *testing.T) {
 
 func TestLifetimeSpawnFromEmpty(t *testing.T) {
 	v := New[int]("v")
+	quietRegistry(t)
 	regBefore := reg.len()
 	var wg sync.WaitGroup
 	for i := range 1000 {
@@ -126,7 +136,7 @@ func TestLifetimeBareSetReset(t *testing.T) {
 	}
 	v := New[int]("v")
 	w := New[string]("w")
-	holdSweeper(t)
+	quietRegistry(t)
 	warmGoroutines()
 	regBefore, heapBefore := reg.len(), heapInUse()
 	bareBefore := bareStates.Load()
@@ -177,7 +187,7 @@ func TestLifetimeBareSetWithoutReset(t *testing.T) {
 		t.Skip("starts 10^5 goroutines")
 	}
 	v := New[[]byte]("v")
-	holdSweeper(t)
+	quietRegistry(t)
 	warmGoroutines()
 	regBefore, heapBefore := reg.len(), heapInUse()
 
@@ -311,6 +321,7 @@ func TestParseGoroutineIDs(t *testing.T) {
 
 func TestRunLeavesNothing(t *testing.T) {
 	v := New[int]("v")
+	quietRegistry(t)
 	regBefore := reg.len()
 	c := Copy()
 	done := make(chan struct{})
