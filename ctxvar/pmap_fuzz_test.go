@@ -72,6 +72,10 @@ type pmapVersion struct {
 	want map[*varCore]any
 }
 
+// maxPmapProgram is the longest program FuzzPmap runs: about 170 run opcodes,
+// tens of thousands of updates.
+const maxPmapProgram = 512
+
 func FuzzPmap(f *testing.F) {
 	// Seeds: grow each family past the flat limit and into hundreds of
 	// keys, shrink back through the boundary, and branch from saved
@@ -124,6 +128,12 @@ func FuzzPmap(f *testing.F) {
 	f.Add([]byte{pmapOpSet, 1, pmapOpSet, 2, pmapOpRemove, 1, pmapOpLookup, 2, pmapOpRemove, 2, pmapOpCheck})
 
 	f.Fuzz(func(t *testing.T, prog []byte) {
+		// Bound the work per input: a run opcode does up to 256 updates,
+		// and the fuzzer grows inputs without limit, which would stall it
+		// on a handful of huge programs.
+		if len(prog) > maxPmapProgram {
+			prog = prog[:maxPmapProgram]
+		}
 		var (
 			m     *pmap
 			want  = map[*varCore]any{}
