@@ -52,6 +52,20 @@ func warmGoroutines() {
 	wg.Wait()
 }
 
+// goAndWait runs fn(i) for i in [0, n), each on a goroutine started with a
+// bare go statement, and waits for all of them.
+func goAndWait(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(i)
+		}()
+	}
+	wg.Wait()
+}
+
 // waitFor polls cond for up to 10 s: a Spawned goroutine's state is released
 // just after its function returns, so after the WaitGroup in the test.
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -141,41 +155,29 @@ func TestLifetimeBareSetReset(t *testing.T) {
 	regBefore, heapBefore := reg.len(), heapInUse()
 	bareBefore := bareStates.Load()
 
-	var wg sync.WaitGroup
-	for i := range manyGoroutines {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t1 := v.Set(i)
-			t2 := w.Set("x")
-			t3 := v.Set(i + 1)
-			v.Reset(t1) // out of order: v is unset again, but t3 is outstanding
-			w.Reset(t2)
-			v.Reset(t3) // t3 restores i: the Context is not empty yet
-			if got, _ := v.Lookup(); got != i {
-				t.Errorf("after out-of-order resets v = %d, want %d", got, i)
-			}
-			t4 := v.Set(0)
-			_ = t4
-		}()
-	}
-	wg.Wait()
+	goAndWait(manyGoroutines, func(i int) {
+		t1 := v.Set(i)
+		t2 := w.Set("x")
+		t3 := v.Set(i + 1)
+		v.Reset(t1) // out of order: v is unset again, but t3 is outstanding
+		w.Reset(t2)
+		v.Reset(t3) // t3 restores i: the Context is not empty yet
+		if got, _ := v.Lookup(); got != i {
+			t.Errorf("after out-of-order resets v = %d, want %d", got, i)
+		}
+		v.Set(0)
+	})
 	// Each goroutine above ended with a value set: their states stay until a
 	// sweep. Now the same without the last Set: nothing may stay.
 	if n := sweep(); n < manyGoroutines {
 		t.Fatalf("sweep collected %d states, want at least %d", n, manyGoroutines)
 	}
-	for i := range manyGoroutines {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t1 := v.Set(i)
-			t2 := w.Set("x")
-			v.Reset(t1)
-			w.Reset(t2)
-		}()
-	}
-	wg.Wait()
+	goAndWait(manyGoroutines, func(i int) {
+		t1 := v.Set(i)
+		t2 := w.Set("x")
+		v.Reset(t1)
+		w.Reset(t2)
+	})
 	if got := bareStates.Load(); got != bareBefore {
 		t.Fatalf("bare states = %d after goroutines that set and reset, want %d", got, bareBefore)
 	}
@@ -191,15 +193,7 @@ func TestLifetimeBareSetWithoutReset(t *testing.T) {
 	warmGoroutines()
 	regBefore, heapBefore := reg.len(), heapInUse()
 
-	var wg sync.WaitGroup
-	for range manyGoroutines {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			v.Set(make([]byte, 64))
-		}()
-	}
-	wg.Wait()
+	goAndWait(manyGoroutines, func(int) { v.Set(make([]byte, 64)) })
 	if got := reg.len(); got < regBefore+manyGoroutines {
 		t.Fatalf("registry holds %d states, want the %d goroutines' states before the sweep", got, manyGoroutines)
 	}
@@ -242,15 +236,7 @@ func TestSweepKeepsLiveGoroutines(t *testing.T) {
 
 func TestSweepRunsAfterGC(t *testing.T) {
 	v := New[int]("v")
-	var wg sync.WaitGroup
-	for i := range 4 * sweepFloor {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			v.Set(i)
-		}()
-	}
-	wg.Wait()
+	goAndWait(4*sweepFloor, func(i int) { v.Set(i) })
 	policyMu.Lock()
 	policy = sweepPolicy{interval: minSweepInterval}
 	policyMu.Unlock()
