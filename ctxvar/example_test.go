@@ -281,6 +281,47 @@ func ExampleBind() {
 	// caller has a trace: false
 }
 
+func ExampleBindErr() {
+	requestID := ctxvar.New[string]("request_id")
+
+	tok := requestID.Set("req-7")
+	// errgroup.Group.Go and similar take a func() error and run it on
+	// another goroutine; BindErr carries the caller's Context into it.
+	task := ctxvar.BindErr(func() error {
+		return fmt.Errorf("fetch failed for %s", requestID.Get())
+	})
+	requestID.Reset(tok)
+
+	errc := make(chan error)
+	go func() { errc <- task() }()
+	fmt.Println(<-errc)
+	// Output:
+	// fetch failed for req-7
+}
+
+func ExampleBindArg() {
+	tenant := ctxvar.New[string]("tenant")
+
+	tok := tenant.Set("acme")
+	// testing.T.Run and similar take a func(A); BindArg carries the
+	// caller's Context into each call.
+	handle := ctxvar.BindArg(func(job int) {
+		fmt.Printf("job %d for %s\n", job, tenant.Get())
+	})
+	tenant.Reset(tok)
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		handle(1)
+		handle(2)
+	}()
+	<-done
+	// Output:
+	// job 1 for acme
+	// job 2 for acme
+}
+
 func ExampleLookupError() {
 	tenant := ctxvar.New[string]("tenant")
 

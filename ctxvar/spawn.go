@@ -47,3 +47,36 @@ func Bind(fn func()) func() {
 		c.Run(fn)
 	}
 }
+
+// BindErr is Bind for callbacks that return an error, such as the functions
+// passed to errgroup.Group.Go: it captures the caller's Context now, and each
+// call of the result runs fn in a fresh copy of that snapshot and returns fn's
+// error.
+func BindErr(fn func() error) func() error {
+	if fn == nil {
+		panic(misuse(ErrNilFunc, "ctxvar.BindErr called with a nil function"))
+	}
+	data := currentData()
+	return func() error {
+		var err error
+		c := new(Context)
+		c.data.init(data)
+		c.Run(func() { err = fn() })
+		return err
+	}
+}
+
+// BindArg is Bind for callbacks that take one argument, such as the functions
+// passed to testing.T.Run: it captures the caller's Context now, and each call
+// of the result runs fn(arg) in a fresh copy of that snapshot.
+func BindArg[A any](fn func(A)) func(A) {
+	if fn == nil {
+		panic(misuse(ErrNilFunc, "ctxvar.BindArg called with a nil function"))
+	}
+	data := currentData()
+	return func(arg A) {
+		c := new(Context)
+		c.data.init(data)
+		c.Run(func() { fn(arg) })
+	}
+}

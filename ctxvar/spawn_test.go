@@ -77,6 +77,8 @@ func TestMisuseAtCallSite(t *testing.T) {
 	}{
 		{"Spawn(nil)", func() { ctxvar.Spawn(nil) }, ctxvar.ErrNilFunc},
 		{"Bind(nil)", func() { ctxvar.Bind(nil) }, ctxvar.ErrNilFunc},
+		{"BindErr(nil)", func() { ctxvar.BindErr(nil) }, ctxvar.ErrNilFunc},
+		{"BindArg(nil)", func() { ctxvar.BindArg[int](nil) }, ctxvar.ErrNilFunc},
 		{"Run(nil)", func() { ctxvar.Copy().Run(nil) }, ctxvar.ErrNilFunc},
 		{"nil Context Run", func() { (*ctxvar.Context)(nil).Run(func() {}) }, ctxvar.ErrNilContext},
 		{`New("")`, func() { ctxvar.New[int]("") }, ctxvar.ErrEmptyName},
@@ -95,4 +97,45 @@ func TestMisuseAtCallSite(t *testing.T) {
 			tc.call()
 		})
 	}
+}
+
+// BindErr and BindArg behave as Bind: the snapshot is taken at the call, each
+// call runs in a fresh copy, and the callback's result and argument pass through.
+func TestBindErrAndBindArg(t *testing.T) {
+	user := ctxvar.New[string]("user")
+	sentinel := errors.New("sentinel")
+
+	tok := user.Set("alice")
+	withErr := ctxvar.BindErr(func() error {
+		if got := user.GetOr(""); got != "alice" {
+			t.Errorf("BindErr callback sees %q, want alice", got)
+		}
+		user.Set("changed")
+		return sentinel
+	})
+	withArg := ctxvar.BindArg(func(n int) {
+		if got := user.GetOr(""); got != "alice" {
+			t.Errorf("BindArg callback sees %q, want alice", got)
+		}
+		if n != 42 {
+			t.Errorf("BindArg callback got %d, want 42", n)
+		}
+		user.Set("changed")
+	})
+	user.Reset(tok)
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 2 {
+			if err := withErr(); err != sentinel {
+				t.Errorf("BindErr returned %v, want the callback's error", err)
+			}
+			withArg(42)
+		}
+		if _, ok := user.Lookup(); ok {
+			t.Error("a bound callback's Set leaked into the calling goroutine")
+		}
+	}()
+	<-done
 }

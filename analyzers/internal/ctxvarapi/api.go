@@ -1,0 +1,144 @@
+// Package ctxvarapi finds the objects of the ctxvar runtime in a type-checked
+// package, so that analyzers recognize its functions and methods by object
+// identity rather than by name.
+package ctxvarapi
+
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// Path is the import path of the ctxvar runtime.
+const Path = "github.com/ctxvar/ctxvar/ctxvar"
+
+// API holds the runtime's objects as one package sees them. A field is nil
+// when the imported version of the runtime lacks that name.
+type API struct {
+	Pkg *types.Package
+
+	// Package-level functions.
+	New, Default, Copy, ValueIn         *types.Func
+	Spawn, Bind, BindErr, BindArg       *types.Func
+	VarType, TokenType, ContextType     *types.TypeName
+	Get, GetOr, Lookup, Set, Reset      *types.Func // methods of *Var[T] (generic origins)
+	Name                                *types.Func // (*Var[T]).Name
+	ContextCopy, ContextRun, ContextLen *types.Func
+	TokenVar, TokenOldValue             *types.Func
+}
+
+// Of returns the runtime's objects as pkg sees them: pkg is the runtime
+// itself or imports it directly. It returns nil otherwise, and then no call in
+// pkg can name a runtime function directly.
+func Of(pkg *types.Package) *API {
+	rt := pkg
+	if pkg.Path() != Path {
+		rt = nil
+		for _, imp := range pkg.Imports() {
+			if imp.Path() == Path {
+				rt = imp
+				break
+			}
+		}
+	}
+	if rt == nil {
+		return nil
+	}
+	a := &API{Pkg: rt}
+	scope := rt.Scope()
+	fn := func(name string) *types.Func {
+		f, _ := scope.Lookup(name).(*types.Func)
+		return f
+	}
+	tn := func(name string) *types.TypeName {
+		t, _ := scope.Lookup(name).(*types.TypeName)
+		return t
+	}
+	a.New, a.Default, a.Copy, a.ValueIn = fn("New"), fn("Default"), fn("Copy"), fn("ValueIn")
+	a.Spawn, a.Bind, a.BindErr, a.BindArg = fn("Spawn"), fn("Bind"), fn("BindErr"), fn("BindArg")
+	a.VarType, a.TokenType, a.ContextType = tn("Var"), tn("Token"), tn("Context")
+	a.Get, a.GetOr, a.Lookup = method(a.VarType, "Get"), method(a.VarType, "GetOr"), method(a.VarType, "Lookup")
+	a.Set, a.Reset, a.Name = method(a.VarType, "Set"), method(a.VarType, "Reset"), method(a.VarType, "Name")
+	a.ContextCopy, a.ContextRun, a.ContextLen = method(a.ContextType, "Copy"), method(a.ContextType, "Run"), method(a.ContextType, "Len")
+	a.TokenVar, a.TokenOldValue = method(a.TokenType, "Var"), method(a.TokenType, "OldValue")
+	return a
+}
+
+func method(tn *types.TypeName, name string) *types.Func {
+	if tn == nil {
+		return nil
+	}
+	named, ok := tn.Type().(*types.Named)
+	if !ok {
+		return nil
+	}
+	for m := range named.Methods() {
+		if m.Name() == name {
+			return m
+		}
+	}
+	return nil
+}
+
+// Callee returns the runtime function or method that call calls, as its
+// generic origin, or nil when call calls anything else (including a call
+// through a func value or an interface).
+func (a *API) Callee(info *types.Info, call *ast.CallExpr) *types.Func {
+	if a == nil {
+		return nil
+	}
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok {
+		return nil
+	}
+	fn = fn.Origin()
+	if fn.Pkg() != a.Pkg {
+		return nil
+	}
+	return fn
+}
+
+// IsVarRead reports whether fn reads a Var: Get, GetOr or Lookup.
+func (a *API) IsVarRead(fn *types.Func) bool {
+	return fn != nil && (fn == a.Get || fn == a.GetOr || fn == a.Lookup)
+}
+
+// IsContextCarrier reports whether fn takes the current Context along to run
+// code elsewhere: Copy, Spawn, Bind, BindErr or BindArg.
+func (a *API) IsContextCarrier(fn *types.Func) bool {
+	return fn != nil && (fn == a.Copy || fn == a.Spawn || fn == a.Bind || fn == a.BindErr || fn == a.BindArg)
+}
+
+// Receiver returns the receiver expression of a method call such as
+// v.Get(), or nil when call is not a method call written as a selector.
+func Receiver(call *ast.CallExpr) ast.Expr {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	return sel.X
+}
+
+// VarObject returns the variable or field that expr names when expr is an
+// identifier or a selector (requestID, pkg.RequestID, s.user), or nil when
+// expr is any other expression. It is how analyzers tell which Var a call
+// reads or sets; they stay silent where it returns nil.
+func VarObject(info *types.Info, expr ast.Expr) *types.Var {
+	switch e := ast.Unparen(expr).(type) {
+	case *ast.Ident:
+		v, _ := info.Uses[e].(*types.Var)
+		return v
+	case *ast.SelectorExpr:
+		if sel, ok := info.Selections[e]; ok {
+			if sel.Kind() != types.FieldVal {
+				return nil
+			}
+			v, _ := sel.Obj().(*types.Var)
+			return v
+		}
+		v, _ := info.Uses[e.Sel].(*types.Var)
+		return v
+	}
+	return nil
+}
