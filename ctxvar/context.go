@@ -64,7 +64,7 @@ func (c *Context) Run(fn func()) {
 			"run a copy instead: c.Copy().Run(fn)"))
 	}
 	id := goid()
-	gs := reg.lookup(id)
+	gs := stateOf(id)
 	created := gs == nil
 	if created {
 		gs = register(id, kindRun, nil)

@@ -19,7 +19,8 @@ const (
 // gstate is what the package knows of one goroutine: the Context it is in.
 // Only the goroutine itself reads or writes it, but for kind and sweepGen,
 // which are fixed before the state is registered, so the sweeper may read
-// them. It fits the 64-byte size class: Spawn allocates one per goroutine.
+// them. A goroutine started by Spawn gets one only when it first calls Set,
+// Run or Copy; until then its registry slot holds its inherited snapshot.
 type gstate struct {
 	cur *Context // &base, or the Context of the innermost Run
 	// spare holds Contexts allocated ahead for Copy; spareNext is the next
@@ -34,9 +35,8 @@ type gstate struct {
 	owned     bool
 	spareNext uint8
 
-	// Embedded so that registering a goroutine costs one allocation.
+	// Embedded so that a state and its Context are one allocation.
 	base Context
-	node gnode
 }
 
 // contextBatch is how many Contexts Copy allocates at a time. Python keeps a
@@ -79,17 +79,39 @@ var bareRegistrations atomic.Uint64
 // current returns the state of the calling goroutine, or nil if it has none,
 // which means its Context is empty.
 func current() *gstate {
-	return reg.lookup(goid())
+	return stateOf(goid())
+}
+
+// stateOf returns the state of goroutine id, the caller, or nil if it has
+// none. A Spawned goroutine that has only its inherited snapshot gets a state
+// holding it now.
+func stateOf(id uint64) *gstate {
+	t := reg.table.Load()
+	s := t.find(id)
+	if s == nil {
+		return nil
+	}
+	if gs := s.gs.Load(); gs != nil {
+		return gs
+	}
+	gs := newState(kindSpawn, s.data.Load())
+	reg.setState(id, t, s, gs)
+	return gs
 }
 
 // currentData returns the calling goroutine's Context's mapping.
 // The caller keeps the result as a snapshot, so the Context may no longer
 // update that map in place.
 func currentData() *pmap {
-	if gs := current(); gs != nil {
+	s := reg.find(goid())
+	if s == nil {
+		return nil
+	}
+	if gs := s.gs.Load(); gs != nil {
 		return gs.snapshot()
 	}
-	return nil
+	// An inherited snapshot is shared already.
+	return s.data.Load()
 }
 
 // lookupCurrent returns k's value in the calling goroutine's Context. It is
@@ -97,10 +119,14 @@ func currentData() *pmap {
 // registry lookup inlines here and a read costs one call besides the
 // goroutine id's.
 func lookupCurrent(k *varCore) (any, bool) {
-	if gs := reg.lookup(goid()); gs != nil {
+	s := reg.find(goid())
+	if s == nil {
+		return nil, false
+	}
+	if gs := s.gs.Load(); gs != nil {
 		return gs.cur.data.Load().lookup(k)
 	}
-	return nil, false
+	return s.data.Load().lookup(k)
 }
 
 // update sets k to v in the goroutine's current Context, or removes k if
@@ -124,17 +150,24 @@ func (gs *gstate) update(k *varCore, v any, remove bool) {
 	gs.owned = c == &gs.base && gs.kind != kindRun && d != nil && d.bitmap == 0
 }
 
-// register gives goroutine id a state whose Context starts as data.
-func register(id uint64, kind uint8, data *pmap) *gstate {
+// newState returns a state whose Context starts as data.
+func newState(kind uint8, data *pmap) *gstate {
 	gs := &gstate{kind: kind}
 	gs.base.data.init(data)
 	gs.cur = &gs.base
+	return gs
+}
+
+// register gives goroutine id, which has no registry slot, a state whose
+// Context starts as data.
+func register(id uint64, kind uint8, data *pmap) *gstate {
+	gs := newState(kind, data)
 	if kind == kindBare {
 		gs.sweepGen = sweepGen.Load()
 		bareStates.Add(1)
 		bareRegistrations.Add(1)
 	}
-	reg.insert(id, gs, &gs.node)
+	reg.insert(id, gs, nil)
 	if kind == kindBare {
 		armGCHook()
 	}

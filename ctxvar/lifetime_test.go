@@ -85,7 +85,7 @@ func assertBaseline(t *testing.T, regBefore int, heapBefore uint64) {
 	waitFor(t, "the registry to come back to its baseline", func() bool { return reg.len() == regBefore })
 	waitFor(t, "the registry table to shrink after a GC", func() bool {
 		runtime.GC()
-		return len(reg.table.Load().buckets) <= 4*minBuckets
+		return len(reg.table.Load().slots) <= 4*minSlots
 	})
 	const slack = 2 << 20 // a leak of 10^5 states would be tens of MB
 	if after := heapInUse(); after > heapBefore+slack {

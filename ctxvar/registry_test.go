@@ -1,6 +1,7 @@
 package ctxvar
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 	"unsafe"
@@ -12,10 +13,10 @@ func TestRegistryInsertLookupRemove(t *testing.T) {
 	for id := uint64(1); id <= 5000; id++ {
 		gs := &gstate{}
 		states[id] = gs
-		r.insert(id, gs, &gs.node)
+		r.insert(id, gs, nil)
 	}
-	if got := len(r.table.Load().buckets); got*2 < 5000 {
-		t.Fatalf("table has %d buckets for 5000 entries: it did not grow", got)
+	if got := len(r.table.Load().slots); got < 2*5000 {
+		t.Fatalf("table has %d slots for 5000 entries: it did not grow", got)
 	}
 	if r.len() != 5000 {
 		t.Fatalf("len = %d, want 5000", r.len())
@@ -43,8 +44,51 @@ func TestRegistryInsertLookupRemove(t *testing.T) {
 		t.Fatalf("len = %d after removing everything", r.len())
 	}
 	r.shrinkIfSparse()
-	if got := len(r.table.Load().buckets); got != minBuckets {
-		t.Fatalf("table has %d buckets when empty, want it shrunk to %d", got, minBuckets)
+	if got := len(r.table.Load().slots); got != minSlots {
+		t.Fatalf("table has %d slots when empty, want it shrunk to %d", got, minSlots)
+	}
+}
+
+// A Spawned goroutine's slot holds its snapshot until it needs a state.
+func TestRegistrySnapshotSlot(t *testing.T) {
+	r := newRegistry()
+	data := new(pmap)
+	r.insert(7, nil, data)
+	s := r.find(7)
+	if s == nil || s.data.Load() != data || s.gs.Load() != nil {
+		t.Fatal("the slot does not hold the snapshot alone")
+	}
+	gs := &gstate{}
+	tb := r.table.Load()
+	r.setState(7, tb, s, gs)
+	if r.lookup(7) != gs || r.find(7).data.Load() != nil {
+		t.Fatal("setState did not replace the snapshot by the state")
+	}
+	if r.remove(7) != gs || r.find(7) != nil {
+		t.Fatal("remove did not free the slot")
+	}
+}
+
+// Freed slots are reused and, once they pile up, dropped by a rebuild: a
+// lookup of an absent id must stay short however much churn there was.
+func TestRegistryChurnKeepsEmptySlots(t *testing.T) {
+	r := newRegistry()
+	for id := uint64(1); id <= 50*minSlots; id++ {
+		r.insert(id, &gstate{}, nil)
+		r.remove(id)
+	}
+	tb := r.table.Load()
+	empty := 0
+	for i := range tb.slots {
+		if tb.slots[i].goid.Load() == emptySlot {
+			empty++
+		}
+	}
+	if empty*4 < len(tb.slots) {
+		t.Fatalf("only %d of %d slots are empty after churn: absent lookups walk far", empty, len(tb.slots))
+	}
+	if len(tb.slots) != minSlots {
+		t.Fatalf("table grew to %d slots with at most one live entry", len(tb.slots))
 	}
 }
 
@@ -55,22 +99,44 @@ func TestRegistryConcurrentResize(t *testing.T) {
 	r := newRegistry()
 	const workers, rounds, perRound = 8, 30, 400
 	var wg sync.WaitGroup
-	errs := make(chan string, workers)
+	errs := make(chan string, workers+1)
+	stop := make(chan struct{})
+	var shrinker sync.WaitGroup
+	shrinker.Add(1)
+	go func() {
+		defer shrinker.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				r.shrinkIfSparse()
+			}
+		}
+	}()
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for round := range rounds {
-				base := uint64(w*rounds+round) * perRound * 2
+				base := uint64(w*rounds+round)*perRound*2 + 1 // goroutine ids start at 1
 				var mine []*gstate
 				for i := range uint64(perRound) {
 					gs := &gstate{}
-					r.insert(base+i, gs, &gs.node)
+					if i%2 == 0 {
+						r.insert(base+i, gs, nil)
+					} else {
+						// A Spawned goroutine: the state comes later.
+						r.insert(base+i, nil, new(pmap))
+						tb := r.table.Load()
+						r.setState(base+i, tb, tb.find(base+i), gs)
+					}
 					mine = append(mine, gs)
 				}
 				for i, gs := range mine {
-					if r.lookup(base+uint64(i)) != gs {
-						errs <- "lookup missed an entry during resizes"
+					if got := r.lookup(base + uint64(i)); got != gs {
+						errs <- fmt.Sprintf("lookup(%d) missed its entry during resizes: got %p (slot %v), want %p (spawned: %v)",
+							base+uint64(i), got, r.find(base+uint64(i)) != nil, gs, i%2 == 1)
 						return
 					}
 				}
@@ -85,6 +151,8 @@ func TestRegistryConcurrentResize(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	close(stop)
+	shrinker.Wait()
 	close(errs)
 	for e := range errs {
 		t.Fatal(e)
@@ -94,24 +162,26 @@ func TestRegistryConcurrentResize(t *testing.T) {
 	}
 }
 
-// Spawn allocates one gstate per goroutine; a field more would move it to the
-// next size class.
+// A goroutine that sets a Var allocates one gstate; keep it in the 48-byte
+// size class.
 func TestGstateSize(t *testing.T) {
-	if size := unsafe.Sizeof(gstate{}); size > 64 && unsafe.Sizeof(uintptr(0)) == 8 {
-		t.Fatalf("gstate is %d bytes, want at most 64", size)
+	if size := unsafe.Sizeof(gstate{}); size > 48 && unsafe.Sizeof(uintptr(0)) == 8 {
+		t.Fatalf("gstate is %d bytes, want at most 48", size)
+	}
+	if size := unsafe.Sizeof(gslot{}); size != 32 && unsafe.Sizeof(uintptr(0)) == 8 {
+		t.Fatalf("gslot is %d bytes, want 32 (two to a cache line)", size)
 	}
 }
 
-// TestRegistrySharedBucket has goroutines whose ids share one bucket push and
-// unlink neighbours in the same chain at once: lock-free pushes, lone
-// removals and locked unlinks must never lose or resurrect an entry.
-func TestRegistrySharedBucket(t *testing.T) {
+// TestRegistrySharedProbe has goroutines whose ids hash to one slot claim and
+// free neighbouring slots at once: no claim may lose or resurrect an entry.
+func TestRegistrySharedProbe(t *testing.T) {
 	r := newRegistry()
 	tb := r.table.Load()
-	target := tb.bucket(1)
+	home := tb.home(1)
 	var ids []uint64
-	for id := uint64(1); len(ids) < 3; id++ { // growChain-1: no resize
-		if tb.bucket(id) == target {
+	for id := uint64(1); len(ids) < 4; id++ {
+		if tb.home(id) == home {
 			ids = append(ids, id)
 		}
 	}
@@ -123,7 +193,7 @@ func TestRegistrySharedBucket(t *testing.T) {
 			defer wg.Done()
 			for range 20000 {
 				gs := &gstate{}
-				r.insert(id, gs, &gs.node)
+				r.insert(id, gs, nil)
 				if r.lookup(id) != gs {
 					errs <- "own entry missing after insert"
 					return
@@ -143,7 +213,30 @@ func TestRegistrySharedBucket(t *testing.T) {
 	if n := r.len(); n != 0 {
 		t.Fatalf("len = %d after every goroutine removed its entries", n)
 	}
-	if r.table.Load() != tb {
-		t.Fatal("the table was resized: the test no longer shares one bucket")
+}
+
+// Goroutine ids come in runs (the runtime hands them out in batches per P),
+// and live goroutines can follow any stride: no pattern may pile entries up
+// into long probe sequences.
+func TestRegistryProbeLengths(t *testing.T) {
+	for _, stride := range []uint64{1, 2, 16, 64, 1024, 1 << 16} {
+		r := newRegistry()
+		const n = 20000
+		for i := range uint64(n) {
+			r.insert(1+i*stride, &gstate{}, nil)
+		}
+		tb := r.table.Load()
+		longest := 0
+		for i := range uint64(n) {
+			id := 1 + i*stride
+			probe := 0
+			for j := tb.home(id); tb.slots[j].goid.Load() != id; j = (j + 1) & tb.mask {
+				probe++
+			}
+			longest = max(longest, probe)
+		}
+		if longest > maxProbe {
+			t.Errorf("stride %d: an entry sits %d slots past its home", stride, longest)
+		}
 	}
 }

@@ -21,7 +21,8 @@ func Spawn(fn func()) {
 func runSpawned(data *pmap, fn func()) {
 	id := goid()
 	if data != nil {
-		register(id, kindSpawn, data)
+		// No state yet: the slot holds the snapshot until the first Set.
+		reg.insert(id, nil, data)
 	}
 	// Also collects the state a child that started empty got by calling Set.
 	defer unregister(id)

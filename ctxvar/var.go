@@ -96,7 +96,7 @@ func (v *Var[T]) Lookup() (T, bool) {
 // afterwards see the new value, goroutines already running do not.
 func (v *Var[T]) Set(val T) *Token[T] {
 	id := goid()
-	gs := reg.lookup(id)
+	gs := stateOf(id)
 	if gs == nil {
 		gs = register(id, kindBare, nil)
 	}

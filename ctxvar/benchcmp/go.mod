@@ -1,6 +1,6 @@
 module github.com/ctxvar/ctxvar/ctxvar/benchcmp
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/ctxvar/ctxvar v0.0.0
