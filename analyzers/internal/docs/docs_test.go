@@ -50,3 +50,21 @@ func TestExtractErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkdown(t *testing.T) {
+	doc, err := Extract(sample, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(Markdown("demo", doc, "https://example.com/demo"))
+	for _, want := range []string{
+		"# demo: report demonstrations\n",
+		"The demo analyzer reports things.",
+		"\tbad()\n",
+		"<https://example.com/demo>",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown output lacks %q:\n%s", want, md)
+		}
+	}
+}
