@@ -46,7 +46,7 @@ func child(l *log, name string, wg *sync.WaitGroup) {
 	l.printf("  child %s: inherited requestID = %s", name, requestID.Get())
 	tok := taskData.Set("data from " + name)
 	defer taskData.Reset(tok)
-	requestID.Set("changed by " + name) // invisible to the parent and the siblings
+	defer requestID.Reset(requestID.Set("changed by " + name)) // invisible to the parent and the siblings
 	l.printf("  child %s: own taskData = %q, own requestID = %q", name, taskData.Get(), requestID.Get())
 }
 

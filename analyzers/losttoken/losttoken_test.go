@@ -1,0 +1,138 @@
+package losttoken_test
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/ctxvar/ctxvar/analyzers/losttoken"
+)
+
+func TestAnalyzer(t *testing.T) {
+	results := analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), losttoken.Analyzer, "./a", "./b", "./c")
+
+	// analysistest matches messages only; check the related information,
+	// which points at the return statement reachable without the token:
+	// the last return in usedInOneBranch, the closing brace of
+	// fallsOffTheEnd.
+	checked := make(map[string]bool)
+	for _, r := range results {
+		if r.Pass == nil || r.Pass.Pkg.Path() != "example.com/losttoken/a" {
+			continue
+		}
+		for _, d := range r.Diagnostics {
+			fn := enclosingFunc(r.Pass.Files, d.Pos)
+			if fn == nil || (fn.Name.Name != "usedInOneBranch" && fn.Name.Name != "fallsOffTheEnd") {
+				continue
+			}
+			name := fn.Name.Name
+			checked[name] = true
+			fset := r.Pass.Fset
+			wantLine := fset.Position(fn.Body.Rbrace).Line
+			tokName := "t"
+			if name == "usedInOneBranch" {
+				last := fn.Body.List[len(fn.Body.List)-1]
+				wantLine = fset.Position(last.Pos()).Line
+				tokName = "tok"
+			}
+			if len(d.Related) != 1 {
+				t.Errorf("%s: %d related positions, want 1", name, len(d.Related))
+				continue
+			}
+			rel := d.Related[0]
+			want := fmt.Sprintf("this return statement may be reached without using the %s variable defined on line %d",
+				tokName, fset.Position(d.Pos).Line)
+			if rel.Message != want {
+				t.Errorf("%s: related message %q, want %q", name, rel.Message, want)
+			}
+			if line := fset.Position(rel.Pos).Line; line != wantLine {
+				t.Errorf("%s: related information on line %d, want %d", name, line, wantLine)
+			}
+			if !rel.End.IsValid() || fset.File(rel.End) != fset.File(rel.Pos) {
+				t.Errorf("%s: related End %v lies outside the file", name, rel.End)
+			}
+		}
+	}
+	for _, name := range []string{"usedInOneBranch", "fallsOffTheEnd"} {
+		if !checked[name] {
+			t.Errorf("no diagnostic in %s", name)
+		}
+	}
+}
+
+func enclosingFunc(files []*ast.File, pos token.Pos) *ast.FuncDecl {
+	for _, f := range files {
+		for _, decl := range f.Decls {
+			if fn, ok := decl.(*ast.FuncDecl); ok && fn.Pos() <= pos && pos < fn.End() {
+				return fn
+			}
+		}
+	}
+	return nil
+}
+
+// TestFixesCompile builds the testdata module with every file replaced by
+// its .golden version, the output of all suggested fixes.
+func TestFixesCompile(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go command not found")
+	}
+	dir := copyFixedModule(t, analysistest.TestData())
+	cmd := exec.Command(goTool, "test", "-count=1", "-vet=off", "-run=^$", "./...")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("fixed testdata does not build: %v\n%s", err, out)
+	}
+}
+
+// copyFixedModule copies the testdata module to a temporary directory, with
+// the contents of x.go.golden in place of x.go and the replace directive
+// pointing at the repository.
+func copyFixedModule(t *testing.T, src string) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join(src, "..", "..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := t.TempDir()
+	err = filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		if strings.HasSuffix(path, ".golden") {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if golden, err := os.ReadFile(path + ".golden"); err == nil {
+			data = golden
+		}
+		if rel == "go.mod" {
+			data = []byte(strings.ReplaceAll(string(data), "=> ../../..", "=> "+root))
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
