@@ -1,0 +1,255 @@
+package barego
+
+import (
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/ctxvar/ctxvar/analyzers/internal/docs"
+	"github.com/ctxvar/ctxvar/analyzers/internal/guard"
+	"github.com/ctxvar/ctxvar/analyzers/internal/reach"
+	"github.com/ctxvar/ctxvar/analyzers/internal/report"
+)
+
+//go:embed doc.go
+var doc string
+
+// Analyzer reports goroutines started without their parent's Context
+// whose functions use context variables.
+var Analyzer = &analysis.Analyzer{
+	Name:      "barego",
+	Doc:       docs.MustExtract(doc, "barego"),
+	URL:       "https://pkg.go.dev/github.com/ctxvar/ctxvar/analyzers/barego",
+	Run:       guard.Run(run),
+	Requires:  []*analysis.Analyzer{reach.Analyzer},
+	FactTypes: []analysis.Fact{new(Uses), new(Launcher), new(Binder)},
+}
+
+func init() {
+	Analyzer.Flags.Var(extraLaunchers, "launchers",
+		"comma-separated functions and methods that run their func arguments on another goroutine, "+
+			"as importpath.Func, (*importpath.Type).Method or importpath.Type.Method")
+}
+
+func run(pass *analysis.Pass, at *guard.Position) (any, error) {
+	if !pass.ResultOf[reach.Analyzer].(bool) {
+		return nil, nil
+	}
+	pa := newPkgAnalysis(pass, at)
+	pa.summarize()
+	pa.findWrappers()
+	pa.exportUsesFacts()
+	pa.exportWrapperFacts()
+
+	r := report.New(pass)
+	for _, file := range pass.Files {
+		ast.Inspect(file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncDecl:
+				at.At(n.Pos())
+			case *ast.FuncLit:
+				at.At(n.Pos())
+			case *ast.GoStmt:
+				pa.checkGo(r, file, n)
+			case *ast.CallExpr:
+				pa.checkLaunch(r, file, n)
+			}
+			return true
+		})
+	}
+	return nil, nil
+}
+
+func (pa *pkgAnalysis) exportUsesFacts() {
+	for obj, fn := range pa.decls {
+		if !fn.sum.empty() {
+			pa.pass.ExportObjectFact(obj, fn.sum.fact(pa.pass.Pkg.Path()))
+		}
+	}
+}
+
+// checkGo reports a go statement whose function uses the Context.
+func (pa *pkgAnalysis) checkGo(r *report.Reporter, file *ast.File, g *ast.GoStmt) {
+	sum := pa.eventSummary(pa.callEvent(g.Call))
+	if !sum.usesContext() || r.Suppressed(g.Pos()) {
+		return
+	}
+	d := analysis.Diagnostic{
+		Pos:     g.Pos(),
+		End:     g.End(),
+		Message: "goroutine started with go runs with an empty Context: " + pa.describe(sum) + "; start it with ctxvar.Spawn",
+	}
+	if fix := pa.goFix(file, g); fix != nil {
+		d.SuggestedFixes = []analysis.SuggestedFix{*fix}
+	}
+	r.Report(d)
+}
+
+// checkLaunch reports a call of a launcher whose function arguments use the
+// Context.
+func (pa *pkgAnalysis) checkLaunch(r *report.Reporter, file *ast.File, call *ast.CallExpr) {
+	launcher, idx := pa.launchedArgs(call)
+	for _, i := range idx {
+		arg := call.Args[i]
+		sum := pa.valueSummary(arg)
+		if !sum.usesContext() || r.Suppressed(arg.Pos()) {
+			continue
+		}
+		binder := pa.binderFor(call, launcher, i)
+		advice := "capture the Context with ctxvar.Copy and run the function inside its Run"
+		if binder != "" {
+			advice = "wrap the function with ctxvar." + binder
+		}
+		d := analysis.Diagnostic{
+			Pos: arg.Pos(),
+			End: arg.End(),
+			Message: fmt.Sprintf("%s runs its function on another goroutine with an empty Context: %s; %s",
+				displayName(launcher), pa.describe(sum), advice),
+		}
+		if binder != "" {
+			if fix := pa.wrapFix(file, arg, binder); fix != nil {
+				d.SuggestedFixes = []analysis.SuggestedFix{*fix}
+			}
+		}
+		r.Report(d)
+	}
+}
+
+// eventSummary returns the summary of what running the call e describes
+// does with the Context.
+func (pa *pkgAnalysis) eventSummary(e *event) *summary {
+	if e == nil {
+		return nil
+	}
+	s := new(summary)
+	pa.apply(s, e, varState{})
+	return s
+}
+
+// valueSummary returns the summary of the function a func-valued
+// expression denotes, when it can be resolved: a function literal, a
+// function, or a method value or expression of a concrete type.
+func (pa *pkgAnalysis) valueSummary(e ast.Expr) *summary {
+	if lit, ok := ast.Unparen(e).(*ast.FuncLit); ok {
+		if fn := pa.lits[lit]; fn != nil {
+			return &fn.sum
+		}
+		return nil
+	}
+	fn := pa.funcValue(e)
+	if fn == nil || (pa.api != nil && fn.Pkg() == pa.api.Pkg && fn.Pkg() != pa.pass.Pkg) {
+		return nil
+	}
+	return pa.funcSummary(fn.Origin())
+}
+
+// funcValue returns the function a func-valued expression names without
+// evaluating anything but a method value's receiver, or nil.
+func (pa *pkgAnalysis) funcValue(e ast.Expr) *types.Func {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		fn, _ := pa.info.Uses[e].(*types.Func)
+		return fn
+	case *ast.SelectorExpr:
+		sel, ok := pa.info.Selections[e]
+		if !ok {
+			fn, _ := pa.info.Uses[e.Sel].(*types.Func) // qualified identifier
+			return fn
+		}
+		if sel.Kind() == types.FieldVal || types.IsInterface(sel.Recv()) {
+			return nil
+		}
+		fn, _ := sel.Obj().(*types.Func)
+		return fn
+	case *ast.IndexExpr:
+		return pa.funcValue(e.X)
+	case *ast.IndexListExpr:
+		return pa.funcValue(e.X)
+	}
+	return nil
+}
+
+// binderFor returns the runtime function that wraps argument i of a
+// launcher call so that it runs in the caller's Context: Bind for func(),
+// BindErr for func() error, BindArg for func(A); "" when none fits the
+// argument or the launcher's parameter.
+func (pa *pkgAnalysis) binderFor(call *ast.CallExpr, launcher *types.Func, i int) string {
+	sig, _, ok := pa.callSignature(call, launcher)
+	if !ok || i >= sig.Params().Len() {
+		return ""
+	}
+	param := sig.Params().At(i).Type()
+	tv, ok := pa.info.Types[call.Args[i]]
+	if !ok || tv.Type == nil {
+		return ""
+	}
+	arg, ok := tv.Type.(*types.Signature) // not a named func type: BindArg could not infer A
+	if !ok || arg.TypeParams() != nil {
+		return ""
+	}
+	errType := types.Universe.Lookup("error").Type()
+	var name string
+	var result *types.Signature
+	switch params, results := arg.Params(), arg.Results(); {
+	case params.Len() == 0 && results.Len() == 0:
+		name, result = "Bind", arg
+	case params.Len() == 0 && results.Len() == 1 && types.Identical(results.At(0).Type(), errType):
+		name, result = "BindErr", arg
+	case params.Len() == 1 && results.Len() == 0 && !arg.Variadic():
+		name, result = "BindArg", arg
+	default:
+		return ""
+	}
+	if !types.AssignableTo(types.NewSignatureType(nil, nil, nil, result.Params(), result.Results(), false), param) {
+		return ""
+	}
+	return name
+}
+
+// describe says what a function started with an empty Context would miss:
+// "requestID.Get sees only its default", "ctxvar.Spawn passes on an empty
+// Context".
+func (pa *pkgAnalysis) describe(sum *summary) string {
+	var parts []string
+	path := pa.pass.Pkg.Path()
+	if reads := sum.sortedReads(); len(reads) > 0 {
+		var names []string
+		for _, r := range reads {
+			names = append(names, r.Var.in(path)+"."+r.Method)
+		}
+		verb := " sees only its default"
+		if len(names) > 1 {
+			verb = " see only their defaults"
+		}
+		parts = append(parts, enumerate(names)+verb)
+	}
+	if carries := sum.sortedCarries(); len(carries) > 0 {
+		var names []string
+		for _, c := range carries {
+			names = append(names, "ctxvar."+c)
+		}
+		verb := " passes on an empty Context"
+		if len(names) > 1 {
+			verb = " pass on an empty Context"
+		}
+		parts = append(parts, enumerate(names)+verb)
+	}
+	return strings.Join(parts, " and ")
+}
+
+// enumerate joins names as prose: "a", "a and b", "a, b and c", and cuts
+// long lists short.
+func enumerate(names []string) string {
+	const most = 4
+	if len(names) > most {
+		names = append(names[:most-1:most-1], fmt.Sprintf("%d more", len(names)-(most-1)))
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}

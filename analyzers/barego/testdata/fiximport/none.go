@@ -1,0 +1,5 @@
+package fiximport
+
+func none() {
+	go helper() // want `start it with ctxvar.Spawn`
+}
