@@ -89,6 +89,7 @@ func BenchmarkSetReset(b *testing.B) {
 
 func BenchmarkCopy(b *testing.B) {
 	for _, n := range []int{1, 10, 1000} {
+		//lint:ignore barego each sub-benchmark sets its own Vars before copying
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			for i := range n {
 				v := New[int]("v" + strconv.Itoa(i))

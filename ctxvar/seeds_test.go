@@ -702,6 +702,7 @@ func TestSeedAiotaskContextProblem4NoTaskFactory(t *testing.T) {
 	tok := plain.Set("parent")
 
 	errs := make(chan error, 1)
+	//lint:ignore barego the seed test checks what a bare goroutine sees
 	go func() {
 		errs <- func() (err error) {
 			defer func() {
