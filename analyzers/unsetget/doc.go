@@ -1,0 +1,152 @@
+// Package unsetget defines an Analyzer that reports calls of Get that can
+// panic with a LookupError because their Var has no default and may not
+// have been set.
+//
+// # Analyzer unsetget
+//
+// unsetget: report Get on a Var without a default that may not be set yet
+//
+// Get returns a Var's value in the current Context; if the Context has
+// none, it returns the Var's default; if the Var was created without
+// ctxvar.Default, it panics with a *ctxvar.LookupError. This is Python's
+// "LookupError: <ContextVar name='x'> has no value in this context", which
+// the asyncio context-variable libraries list as their most common error:
+// the value was set somewhere, just not in the Context the code runs in.
+//
+// The analyzer reports a Get on a Var created without a default when a
+// path exists from the start of a goroutine to the Get on which no Set of
+// that Var happens first. Goroutines start at these entries:
+//
+//   - main and init: package initialization and main run on one goroutine,
+//     so main (and TestMain) may see what package initialization set, and
+//     the analyzer counts a Var as possibly set there if any init function
+//     or package-level initializer, here or in an imported package, may set
+//     it;
+//   - tests, benchmarks and fuzz targets (TestX(*testing.T), BenchmarkX,
+//     FuzzX): the testing package runs each on a goroutine of its own;
+//   - a function started by a go statement, or passed to a function known
+//     to run it on a new goroutine: errgroup.Group.Go and TryGo,
+//     sync.WaitGroup.Go, time.AfterFunc, testing.T.Run, testing.B.Run,
+//     testing.B.RunParallel and testing.F.Fuzz. These start with an empty
+//     Context, whatever their parent had set.
+//
+// A function that is not an entry is never reported by itself. What it
+// needs, a Get before any Set of a Var, is passed to its callers, across
+// packages too, and reported at the call in the entry that reaches it
+// without setting the Var first:
+//
+//	var requestID = ctxvar.New[string]("requestID")
+//
+//	func logf(format string, args ...any) {
+//		log.Printf("[%s] "+format, append([]any{requestID.Get()}, args...)...)
+//	}
+//
+//	func main() {
+//		logf("starting") // reported: logf calls requestID.Get, unset on this path
+//		defer requestID.Reset(requestID.Set("boot"))
+//		logf("started") // fine
+//	}
+//
+// A goroutine started with go does not inherit its parent's values:
+//
+//	func handle(id string) {
+//		defer requestID.Reset(requestID.Set(id))
+//		go func() {
+//			log.Print(requestID.Get()) // reported: the goroutine starts with an empty Context
+//		}()
+//		ctxvar.Spawn(func() {
+//			log.Print(requestID.Get()) // fine: Spawn copies the Context, where id is set
+//		})
+//	}
+//
+// The analysis follows each function's control-flow graph: a Set in only
+// one branch of an if, in a loop body that may not run, or in a case of a
+// switch without a default does not count; a Set on every path does,
+// including `defer v.Reset(v.Set(x))`, `tok := v.Set(x)` and
+// `_ = v.Set(x)`. A Reset undoes the Set of its token: after
+// `tok := v.Set(x); v.Reset(tok)` the Var is as it was before the Set,
+// possibly unset again, while `defer v.Reset(tok)` does not undo anything
+// until the function returns. A call to a function that sets the Var on
+// every path by which it returns counts as a Set. Paths that end in panic,
+// os.Exit, log.Fatal, t.Fatal, runtime.Goexit and similar calls, or in a
+// call of a function that never returns, do not lead anywhere, and neither
+// does the branch a constant condition never takes (if debug { ... }).
+// A branch on which a check shows the Var has a value counts as setting it:
+//
+//	if _, ok := requestID.Lookup(); !ok {
+//		requestID.Set("none")
+//	}
+//	id := requestID.Get() // fine: set on one branch, found set on the other
+//
+// and so does v.GetOr(c) != c for a constant c.
+//
+// ctxvar.Spawn, ctxvar.Bind, ctxvar.BindErr and ctxvar.BindArg carry the
+// caller's Context: the function they are given is checked against what is
+// set at the call. (*ctxvar.Context).Run is checked only when the Context is
+// a copy the function made itself with ctxvar.Copy and runs once; Gets in
+// other Runs, whose Context the analyzer cannot see, are not reported.
+//
+// # Fixes
+//
+// Which fix is right is a choice only the author can make, so the analyzer
+// offers no automatic fix. Its message names the entry the path starts
+// from and the options:
+//
+//   - give the Var a default, if there is a sensible one:
+//     ctxvar.New("requestID", ctxvar.Default("none"));
+//   - read it with GetOr(fallback) or Lookup() where it may be unset;
+//   - Set it first on every path; for a goroutine, Set it in the goroutine,
+//     or start the goroutine with ctxvar.Spawn (or wrap the function with
+//     ctxvar.Bind) after the parent has set it.
+//
+// # When it stays silent
+//
+// The analyzer reports only what it can show; where it cannot be sure it
+// says nothing:
+//
+//   - Vars that are not package-level variables initialized by a plain
+//     ctxvar.New call (fields, parameters, Vars passed around, Vars
+//     assigned after their declaration, Vars built with options that are
+//     not direct ctxvar.Default calls);
+//   - calls through interfaces and func values are not checked for Gets;
+//     whatever might run behind them and Set counts as set after them (any
+//     method of that name, in the package or the packages it imports; any
+//     closure or function used as a value);
+//   - a function literal or function value that is not called on the spot
+//     (stored, or passed to a function) may be called at any time: whatever
+//     it may Set counts as set from there on, and its Gets are not checked;
+//   - a Var used other than as the receiver of a method call (passed to a
+//     function, stored in a field or another variable) may be Set under
+//     another name: it counts as set from there on, and so does every such
+//     Var after a Set through a name the analyzer cannot identify;
+//   - a function with a deferred call that may recover (a function literal
+//     or function of the package that calls recover, or a function whose
+//     name says it recovers) does not pass on or report the panics of its
+//     own goroutine;
+//   - Gets in deferred calls are checked only for defer statements that run
+//     on every path, and not for a Var that a later deferred call changes.
+//
+// Package initialization order between packages that do not import each
+// other is not modeled: an init function that relies on another package's
+// init function having set a Var is reported.
+//
+// # Suppressing a report
+//
+// Put a directive with a reason on the line of the report or on the line
+// before it, or one for the whole file:
+//
+//	//lint:ignore unsetget the caller always sets requestID; see Serve
+//	id := requestID.Get()
+//
+//	//lint:file-ignore unsetget this file runs only inside Serve
+//
+// Generated files are not reported.
+//
+// # Facts
+//
+// The analyzer exports facts so that packages are checked with what their
+// imports do: on a package-level Var initialized by ctxvar.New, whether it
+// has a default; on a function, the Vars it requires (reads with Get before
+// any Set), sets on every path, and may set, and whether it never returns;
+// on a package, the Vars its initialization may set. It has no flags.
+package unsetget

@@ -1,0 +1,737 @@
+package unsetget
+
+import (
+	_ "embed"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/cfg"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/ctxvar/ctxvar/analyzers/internal/ctxvarapi"
+	"github.com/ctxvar/ctxvar/analyzers/internal/docs"
+	"github.com/ctxvar/ctxvar/analyzers/internal/guard"
+	"github.com/ctxvar/ctxvar/analyzers/internal/reach"
+	"github.com/ctxvar/ctxvar/analyzers/internal/report"
+)
+
+//go:embed doc.go
+var doc string
+
+// Analyzer reports Gets that can panic with a LookupError.
+var Analyzer = &analysis.Analyzer{
+	Name:      "unsetget",
+	Doc:       docs.MustExtract(doc, "unsetget"),
+	URL:       "https://pkg.go.dev/github.com/ctxvar/ctxvar/analyzers/unsetget",
+	Run:       guard.Run(run),
+	Requires:  []*analysis.Analyzer{reach.Analyzer},
+	FactTypes: []analysis.Fact{new(VarFact), new(FuncFact), new(PkgFact)},
+}
+
+// A VarFact records, on a package-level Var initialized by a plain
+// ctxvar.New call, whether the Var has a default, so that importers know
+// whether its Get can panic.
+type VarFact struct {
+	HasDefault bool
+}
+
+// AFact implements analysis.Fact.
+func (*VarFact) AFact() {}
+
+func (f *VarFact) String() string {
+	if f.HasDefault {
+		return "hasDefault"
+	}
+	return "noDefault"
+}
+
+// A VarID names a package-level Var in a way that survives the trip
+// between packages.
+type VarID struct {
+	PkgPath, PkgName, Name string
+}
+
+func (v VarID) key() string { return v.PkgPath + "." + v.Name }
+
+// A Requirement is a Var, without a default, that a function reads with
+// Get on some path before any Set of it: the caller must have set it.
+type Requirement struct {
+	Var VarID
+	Get string // where the Get is, as file.go:line
+}
+
+// A FuncFact summarizes what calling a function does with the Vars of the
+// calling goroutine's Context. Slices are sorted by package path and name.
+type FuncFact struct {
+	Requires []Requirement // Vars read by Get before being Set
+	Sets     []VarID       // Vars set on every path by which the function returns
+	MaySet   []VarID       // Vars the function, or anything it refers to, may Set
+	NoReturn bool          // the function never returns normally
+}
+
+// AFact implements analysis.Fact.
+func (*FuncFact) AFact() {}
+
+func (f *FuncFact) String() string {
+	var parts []string
+	if len(f.Requires) > 0 {
+		names := make([]string, len(f.Requires))
+		for i, r := range f.Requires {
+			names[i] = r.Var.Name
+		}
+		parts = append(parts, "requires "+strings.Join(names, ", "))
+	}
+	if len(f.Sets) > 0 {
+		parts = append(parts, "sets "+joinNames(f.Sets))
+	}
+	if len(f.MaySet) > 0 {
+		parts = append(parts, "may set "+joinNames(f.MaySet))
+	}
+	if f.NoReturn {
+		parts = append(parts, "noReturn")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// A PkgFact records what a package may do to Vars out of sight of the
+// functions that call it. Facts of all the packages a package imports,
+// directly or not, are read.
+type PkgFact struct {
+	InitSets  []VarID // Vars that package initialization may leave set, for main and TestMain
+	Escaped   []VarID // Vars whose *Var is stored or passed around: they may be Set under another name
+	ValueSets []VarID // Vars that the closures and function values it makes may Set when called
+}
+
+// AFact implements analysis.Fact.
+func (*PkgFact) AFact() {}
+
+func (f *PkgFact) String() string {
+	var parts []string
+	if len(f.InitSets) > 0 {
+		parts = append(parts, "initialization may set "+joinNames(f.InitSets))
+	}
+	if len(f.Escaped) > 0 {
+		parts = append(parts, "escaped "+joinNames(f.Escaped))
+	}
+	if len(f.ValueSets) > 0 {
+		parts = append(parts, "func values may set "+joinNames(f.ValueSets))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func joinNames(ids []VarID) string {
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = id.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// A varSet is a set of Vars, keyed by VarID.key.
+type varSet map[string]VarID
+
+func (s varSet) addAll(t varSet) {
+	for k, v := range t {
+		s[k] = v
+	}
+}
+
+func (s varSet) clone() varSet {
+	c := make(varSet, len(s))
+	c.addAll(s)
+	return c
+}
+
+func (s varSet) sorted() []VarID {
+	if len(s) == 0 {
+		return nil
+	}
+	ids := make([]VarID, 0, len(s))
+	for _, id := range s {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b VarID) int { return strings.Compare(a.key(), b.key()) })
+	return ids
+}
+
+func setOf(ids []VarID) varSet {
+	s := make(varSet, len(ids))
+	for _, id := range ids {
+		s[id.key()] = id
+	}
+	return s
+}
+
+type varStatus int
+
+const (
+	statusUnknown varStatus = iota
+	statusNoDefault
+	statusHasDefault
+)
+
+// A summary is what a caller needs to know about a function: FuncFact in
+// the form the analysis uses.
+type summary struct {
+	requires []Requirement
+	sets     varSet
+	maySet   varSet
+	noReturn bool
+}
+
+func (s *summary) fact() *FuncFact {
+	return &FuncFact{Requires: s.requires, Sets: s.sets.sorted(), MaySet: s.maySet.sorted(), NoReturn: s.noReturn}
+}
+
+func (s *summary) empty() bool {
+	return len(s.requires) == 0 && len(s.sets) == 0 && len(s.maySet) == 0 && !s.noReturn
+}
+
+func sameSummary(a, b *summary) bool {
+	if len(a.requires) != len(b.requires) || len(a.sets) != len(b.sets) {
+		return false
+	}
+	for i := range a.requires {
+		if a.requires[i] != b.requires[i] {
+			return false
+		}
+	}
+	for k := range a.sets {
+		if _, ok := b.sets[k]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// checker holds what one pass knows about the package's Vars and functions.
+type checker struct {
+	pass *analysis.Pass
+	api  *ctxvarapi.API
+	rep  *report.Reporter
+	at   *guard.Position
+
+	localStatus map[*types.Var]varStatus
+	unsure      map[string]bool // Vars assigned or addressed after their declaration
+
+	decls     map[*types.Func]*ast.FuncDecl
+	declOrder []*types.Func
+	noReturn  map[*types.Func]bool
+	cfgs      map[*ast.BlockStmt]*cfg.CFG
+	maySets   map[*types.Func]varSet
+	sums      map[*types.Func]*summary
+	litSums   map[*ast.FuncLit]*summary
+	litMay    map[*ast.FuncLit]varSet
+	imported  map[*types.Func]*summary
+	escapes   map[ast.Expr]VarID // uses of Vars other than as the receiver of a call of one of their methods
+
+	contribs    map[*types.Func]*contrib
+	valueParts  []*contrib // the package's function literals and functions used as values
+	escaped     varSet     // Vars escaped here or in imported packages
+	ownEscaped  varSet     // Vars escaped here
+	valueMay    varSet     // what function values made here or in imported packages may Set
+	ownValueMay varSet     // what function values made here may Set
+	methodsOf   map[string][]*types.Func
+	importedMay map[string]varSet // by method name, what methods of imported packages may Set
+
+	initImports varSet // what imported packages' initialization may set
+	varInitMay  varSet // what package-level variable initializers may set
+	initMay     map[*ast.FuncDecl]varSet
+}
+
+func run(pass *analysis.Pass, at *guard.Position) (any, error) {
+	if !pass.ResultOf[reach.Analyzer].(bool) {
+		return nil, nil
+	}
+	api := runtimeAPI(pass.Pkg)
+	if api == nil {
+		// The runtime is out of sight (the package reaches it only through
+		// imports whose export data does not mention it): no Var can be
+		// named here, but calls still carry their callees' facts.
+		api = &ctxvarapi.API{Pkg: types.NewPackage(ctxvarapi.Path, "ctxvar")}
+	}
+	c := &checker{
+		pass:        pass,
+		api:         api,
+		rep:         report.New(pass),
+		at:          at,
+		localStatus: make(map[*types.Var]varStatus),
+		unsure:      make(map[string]bool),
+		decls:       make(map[*types.Func]*ast.FuncDecl),
+		noReturn:    make(map[*types.Func]bool),
+		cfgs:        make(map[*ast.BlockStmt]*cfg.CFG),
+		maySets:     make(map[*types.Func]varSet),
+		sums:        make(map[*types.Func]*summary),
+		litSums:     make(map[*ast.FuncLit]*summary),
+		litMay:      make(map[*ast.FuncLit]varSet),
+		imported:    make(map[*types.Func]*summary),
+		escapes:     make(map[ast.Expr]VarID),
+		contribs:    make(map[*types.Func]*contrib),
+		escaped:     make(varSet),
+		valueMay:    make(varSet),
+		methodsOf:   make(map[string][]*types.Func),
+		initMay:     make(map[*ast.FuncDecl]varSet),
+	}
+	c.findVars()
+	c.collectDecls()
+	c.computeNoReturn()
+	c.importPkgFacts()
+	c.computeMaySets()
+	c.computeSummaries()
+	c.exportFacts()
+	c.checkEntries()
+	return nil, nil
+}
+
+// runtimeAPI finds the runtime among the package's imports, direct or not:
+// a package that only imports a library can still call Get on the
+// library's Vars.
+func runtimeAPI(pkg *types.Package) *ctxvarapi.API {
+	if api := ctxvarapi.Of(pkg); api != nil {
+		return api
+	}
+	seen := make(map[*types.Package]bool)
+	var find func(p *types.Package) *types.Package
+	find = func(p *types.Package) *types.Package {
+		for _, imp := range p.Imports() {
+			if imp.Path() == ctxvarapi.Path {
+				return imp
+			}
+			if !seen[imp] {
+				seen[imp] = true
+				if rt := find(imp); rt != nil {
+					return rt
+				}
+			}
+		}
+		return nil
+	}
+	if rt := find(pkg); rt != nil {
+		return ctxvarapi.Of(rt)
+	}
+	return nil
+}
+
+// trackedVar returns the package-level *ctxvar.Var that expr names, or nil
+// for anything else (fields, locals, parameters, computed expressions).
+func (c *checker) trackedVar(expr ast.Expr) *types.Var {
+	v := ctxvarapi.VarObject(c.pass.TypesInfo, expr)
+	if v == nil || v.IsField() || v.Pkg() == nil || v.Parent() != v.Pkg().Scope() || !c.isVarType(v.Type()) {
+		return nil
+	}
+	return v
+}
+
+func (c *checker) isVarType(t types.Type) bool {
+	ptr, ok := types.Unalias(t).(*types.Pointer)
+	if !ok {
+		return false
+	}
+	named, ok := types.Unalias(ptr.Elem()).(*types.Named)
+	return ok && named.Origin().Obj() == c.api.VarType
+}
+
+func varID(v *types.Var) VarID {
+	return VarID{PkgPath: v.Pkg().Path(), PkgName: v.Pkg().Name(), Name: v.Name()}
+}
+
+// status tells whether Get on v can panic: only a Var known to have been
+// created without a default counts.
+func (c *checker) status(v *types.Var) varStatus {
+	if c.unsure[varID(v).key()] {
+		return statusUnknown
+	}
+	if v.Pkg() == c.pass.Pkg {
+		return c.localStatus[v]
+	}
+	var f VarFact
+	if c.pass.ImportObjectFact(v, &f) {
+		if f.HasDefault {
+			return statusHasDefault
+		}
+		return statusNoDefault
+	}
+	return statusUnknown
+}
+
+// findVars works out which of the package's Vars have a default, and which
+// Vars, here or imported, are assigned after their declaration, so that
+// their initializer does not tell.
+func (c *checker) findVars() {
+	info := c.pass.TypesInfo
+	for _, file := range c.pass.Files {
+		for _, decl := range file.Decls {
+			gd, ok := decl.(*ast.GenDecl)
+			if !ok || gd.Tok != token.VAR {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				for i, name := range vs.Names {
+					v, ok := info.Defs[name].(*types.Var)
+					if !ok || !c.isVarType(v.Type()) || len(vs.Values) != len(vs.Names) {
+						continue
+					}
+					c.localStatus[v] = c.initStatus(vs.Values[i])
+				}
+			}
+		}
+		// A use of a Var other than as the receiver of a method call
+		// (ValueIn only reads) lets it be Set under another name.
+		allowed := make(map[ast.Expr]bool)
+		ast.Inspect(file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				if rt := c.api.Callee(info, n); rt != nil {
+					if rt.Signature().Recv() != nil {
+						allowed[ast.Unparen(ctxvarapi.Receiver(n))] = true
+					} else if rt == c.api.ValueIn && len(n.Args) == 2 {
+						allowed[ast.Unparen(n.Args[1])] = true
+					}
+				}
+			case *ast.AssignStmt:
+				for _, lhs := range n.Lhs {
+					if v := c.trackedVar(lhs); v != nil {
+						c.unsure[varID(v).key()] = true
+						allowed[ast.Unparen(lhs)] = true
+					}
+				}
+			case *ast.UnaryExpr:
+				if n.Op == token.AND {
+					if v := c.trackedVar(n.X); v != nil {
+						c.unsure[varID(v).key()] = true
+					}
+				}
+			case *ast.SelectorExpr:
+				if _, ok := info.Selections[n]; !ok {
+					if v := c.trackedVar(n); v != nil {
+						if !allowed[n] {
+							c.escapes[n] = varID(v)
+						}
+						return false
+					}
+				}
+			case *ast.Ident:
+				if v := c.trackedVar(n); v != nil && !allowed[n] {
+					c.escapes[n] = varID(v)
+				}
+			}
+			return true
+		})
+	}
+	c.ownEscaped = make(varSet)
+	for _, id := range c.escapes {
+		c.ownEscaped[id.key()] = id
+	}
+	c.escaped.addAll(c.ownEscaped)
+}
+
+// initStatus reads a Var's initializer: only ctxvar.New with options that
+// are all direct ctxvar.Default calls says for sure.
+func (c *checker) initStatus(init ast.Expr) varStatus {
+	call, ok := ast.Unparen(init).(*ast.CallExpr)
+	if !ok || c.api.New == nil || c.api.Callee(c.pass.TypesInfo, call) != c.api.New || call.Ellipsis.IsValid() {
+		return statusUnknown
+	}
+	if len(call.Args) <= 1 {
+		return statusNoDefault
+	}
+	for _, opt := range call.Args[1:] {
+		oc, ok := ast.Unparen(opt).(*ast.CallExpr)
+		if !ok || c.api.Default == nil || c.api.Callee(c.pass.TypesInfo, oc) != c.api.Default {
+			return statusUnknown
+		}
+	}
+	return statusHasDefault
+}
+
+func (c *checker) collectDecls() {
+	for _, file := range c.pass.Files {
+		for _, decl := range file.Decls {
+			fd, ok := decl.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+			if !ok {
+				continue
+			}
+			if fd.Name.Name == "init" && fd.Recv == nil {
+				// init functions cannot be referred to; they are entries only.
+				continue
+			}
+			c.decls[fn] = fd
+			c.declOrder = append(c.declOrder, fn)
+		}
+	}
+}
+
+// cfgOf returns the control-flow graph of a function body, built once the
+// package's functions that never return are known.
+func (c *checker) cfgOf(body *ast.BlockStmt) *cfg.CFG {
+	g, ok := c.cfgs[body]
+	if !ok {
+		g = cfg.New(body, c.mayReturn)
+		c.cfgs[body] = g
+	}
+	return g
+}
+
+// neverReturns names functions and methods that, by convention, end the
+// goroutine or the program. Treating a call as one that returns only adds
+// paths, so a wrong guess here can hide a report but never make one.
+var neverReturns = map[string]bool{
+	"Exit": true, "Exitf": true, "Goexit": true,
+	"Fatal": true, "Fatalf": true, "Fatalln": true,
+	"Panic": true, "Panicf": true, "Panicln": true,
+	"FailNow": true, "SkipNow": true, "Skip": true, "Skipf": true,
+}
+
+func (c *checker) mayReturn(call *ast.CallExpr) bool {
+	switch fn := typeutil.Callee(c.pass.TypesInfo, call).(type) {
+	case *types.Builtin:
+		return fn.Name() != "panic"
+	case *types.Func:
+		fn = fn.Origin()
+		if neverReturns[fn.Name()] || c.noReturn[fn] {
+			return false
+		}
+		if fn.Pkg() != c.pass.Pkg {
+			if s := c.summaryOf(fn); s != nil && s.noReturn {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// computeNoReturn finds the package's functions that never return, until
+// no more are found: each one found can make its callers never return.
+func (c *checker) computeNoReturn() {
+	for changed := true; changed; {
+		changed = false
+		for _, fn := range c.declOrder {
+			if c.noReturn[fn] {
+				continue
+			}
+			c.at.At(c.decls[fn].Pos())
+			if cfg.New(c.decls[fn].Body, c.mayReturn).NoReturn() {
+				c.noReturn[fn] = true
+				changed = true
+			}
+		}
+	}
+}
+
+// summaryOf returns what is known about calling fn, or nil.
+func (c *checker) summaryOf(fn *types.Func) *summary {
+	fn = fn.Origin()
+	if fn.Pkg() == c.pass.Pkg {
+		return c.sums[fn]
+	}
+	if s, ok := c.imported[fn]; ok {
+		return s
+	}
+	var s *summary
+	var f FuncFact
+	if fn.Pkg() != nil && c.pass.ImportObjectFact(fn, &f) {
+		s = &summary{requires: f.Requires, sets: setOf(f.Sets), maySet: setOf(f.MaySet), noReturn: f.NoReturn}
+	}
+	c.imported[fn] = s
+	return s
+}
+
+// computeSummaries summarizes the package's functions callees first, one
+// strongly connected component of the call graph at a time; recursion is
+// solved by iteration, starting from the assumption that a function sets
+// whatever it may set.
+func (c *checker) computeSummaries() {
+	info := c.pass.TypesInfo
+	callees := make(map[*types.Func][]*types.Func)
+	for _, fn := range c.declOrder {
+		seen := make(map[*types.Func]bool)
+		ast.Inspect(c.decls[fn].Body, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if g, ok := info.Uses[id].(*types.Func); ok {
+					g = g.Origin()
+					if _, local := c.decls[g]; local && !seen[g] {
+						seen[g] = true
+						callees[fn] = append(callees[fn], g)
+					}
+				}
+			}
+			return true
+		})
+	}
+	for _, scc := range components(c.declOrder, callees) {
+		recursive := len(scc) > 1 || slices.Contains(callees[scc[0]], scc[0])
+		if !recursive {
+			c.sums[scc[0]] = c.summarize(scc[0])
+			continue
+		}
+		for _, fn := range scc {
+			c.sums[fn] = &summary{sets: c.maySets[fn].clone(), maySet: c.maySets[fn], noReturn: c.noReturn[fn]}
+		}
+		converged := false
+		for range 10 {
+			clear(c.litSums)
+			changed := false
+			for _, fn := range scc {
+				s := c.summarize(fn)
+				if !sameSummary(s, c.sums[fn]) {
+					changed = true
+				}
+				c.sums[fn] = s
+			}
+			if !changed {
+				converged = true
+				break
+			}
+		}
+		if !converged {
+			for _, fn := range scc {
+				c.sums[fn] = &summary{sets: c.maySets[fn].clone(), maySet: c.maySets[fn], noReturn: c.noReturn[fn]}
+			}
+		}
+		clear(c.litSums)
+	}
+}
+
+func (c *checker) summarize(fn *types.Func) *summary {
+	decl := c.decls[fn]
+	c.at.At(decl.Pos())
+	res := c.analyze(decl.Body, nil)
+	return &summary{
+		requires: requirements(res.findings),
+		sets:     res.exit,
+		maySet:   c.maySets[fn],
+		noReturn: c.noReturn[fn],
+	}
+}
+
+// requirements turns the findings of a function that is not an entry into
+// what its callers must provide: one per Var, naming the first Get.
+func requirements(findings []finding) []Requirement {
+	first := make(map[string]finding)
+	for _, f := range findings {
+		k := f.v.key()
+		if g, ok := first[k]; !ok || f.pos < g.pos {
+			first[k] = f
+		}
+	}
+	if len(first) == 0 {
+		return nil
+	}
+	reqs := make([]Requirement, 0, len(first))
+	for _, f := range first {
+		reqs = append(reqs, Requirement{Var: f.v, Get: f.get})
+	}
+	slices.SortFunc(reqs, func(a, b Requirement) int { return strings.Compare(a.Var.key(), b.Var.key()) })
+	return reqs
+}
+
+// components returns the strongly connected components of the call graph,
+// callees before callers (Tarjan's algorithm emits them in that order).
+func components(nodes []*types.Func, edges map[*types.Func][]*types.Func) [][]*types.Func {
+	index := make(map[*types.Func]int)
+	low := make(map[*types.Func]int)
+	onStack := make(map[*types.Func]bool)
+	var stack []*types.Func
+	var out [][]*types.Func
+	next := 0
+	var visit func(v *types.Func)
+	visit = func(v *types.Func) {
+		index[v], low[v] = next, next
+		next++
+		stack = append(stack, v)
+		onStack[v] = true
+		for _, w := range edges[v] {
+			if _, ok := index[w]; !ok {
+				visit(w)
+				low[v] = min(low[v], low[w])
+			} else if onStack[w] {
+				low[v] = min(low[v], index[w])
+			}
+		}
+		if low[v] == index[v] {
+			var scc []*types.Func
+			for {
+				w := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				onStack[w] = false
+				scc = append(scc, w)
+				if w == v {
+					break
+				}
+			}
+			out = append(out, scc)
+		}
+	}
+	for _, v := range nodes {
+		if _, ok := index[v]; !ok {
+			visit(v)
+		}
+	}
+	return out
+}
+
+func (c *checker) exportFacts() {
+	for v, st := range c.localStatus {
+		if st != statusUnknown && !c.unsure[varID(v).key()] {
+			c.pass.ExportObjectFact(v, &VarFact{HasDefault: st == statusHasDefault})
+		}
+	}
+	for _, fn := range c.declOrder {
+		// Entries are not called: main cannot be, and the testing package
+		// finds tests by name.
+		if s := c.sums[fn]; s != nil && !s.empty() && !c.isEntry(c.decls[fn]) {
+			c.pass.ExportObjectFact(fn, s.fact())
+		}
+	}
+	own := c.varInitMay.clone()
+	for _, m := range c.initMay {
+		own.addAll(m)
+	}
+	f := &PkgFact{InitSets: own.sorted(), Escaped: c.ownEscaped.sorted(), ValueSets: c.ownValueMay.sorted()}
+	if len(f.InitSets) > 0 || len(f.Escaped) > 0 || len(f.ValueSets) > 0 {
+		c.pass.ExportPackageFact(f)
+	}
+}
+
+func (c *checker) where(pos token.Pos) string {
+	p := c.pass.Fset.Position(pos)
+	return filepath.Base(p.Filename) + ":" + strconv.Itoa(p.Line)
+}
+
+// display names a Var as code in this package refers to it.
+func (c *checker) display(v VarID) string {
+	if v.PkgPath == c.pass.Pkg.Path() {
+		return v.Name
+	}
+	return v.PkgName + "." + v.Name
+}
+
+// funcName names a function as code in this package refers to it, with
+// its receiver's type for a method.
+func (c *checker) funcName(fn *types.Func) string {
+	name := fn.Name()
+	if recv := fn.Signature().Recv(); recv != nil {
+		t := types.Unalias(recv.Type())
+		if p, ok := t.(*types.Pointer); ok {
+			t = types.Unalias(p.Elem())
+		}
+		if n, ok := t.(*types.Named); ok {
+			name = n.Obj().Name() + "." + name
+		}
+	}
+	if fn.Pkg() != nil && fn.Pkg() != c.pass.Pkg {
+		name = fn.Pkg().Name() + "." + name
+	}
+	return name
+}
