@@ -211,7 +211,7 @@ func (pa *pkgAnalysis) binderFor(call *ast.CallExpr, launcher *types.Func, i int
 }
 
 // describe says what a function started with an empty Context would miss:
-// "requestID.Get sees only its default", "ctxvar.Spawn passes on an empty
+// "requestID.Get sees none of the caller's values", "ctxvar.Spawn passes on an empty
 // Context".
 func (pa *pkgAnalysis) describe(sum *summary) string {
 	var parts []string
@@ -221,9 +221,9 @@ func (pa *pkgAnalysis) describe(sum *summary) string {
 		for _, r := range reads {
 			names = append(names, r.Var.in(path)+"."+r.Method)
 		}
-		verb := " sees only its default"
+		verb := " sees none of the caller's values"
 		if len(names) > 1 {
-			verb = " see only their defaults"
+			verb = " see none of the caller's values"
 		}
 		parts = append(parts, enumerate(names)+verb)
 	}

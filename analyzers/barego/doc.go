@@ -32,7 +32,7 @@
 //
 // is reported as
 //
-//	goroutine started with go runs with an empty Context: requestID.Get sees only its default; start it with ctxvar.Spawn
+//	goroutine started with go runs with an empty Context: requestID.Get sees none of the caller's values; start it with ctxvar.Spawn
 //
 // and is fixed by starting the goroutine with ctxvar.Spawn, which copies the
 // caller's Context into the new goroutine:
@@ -53,7 +53,7 @@
 //
 //	g.Go(func() error { return fetch(requestID.Get()) })
 //
-//	errgroup.(*Group).Go runs its function on another goroutine with an empty Context: requestID.Get sees only its default; wrap the function with ctxvar.BindErr
+//	errgroup.(*Group).Go runs its function on another goroutine with an empty Context: requestID.Get sees none of the caller's values; wrap the function with ctxvar.BindErr
 //
 // and is fixed by wrapping it with ctxvar.Bind (for a func()),
 // ctxvar.BindErr (for a func() error) or ctxvar.BindArg (for a func(A),

@@ -17,7 +17,7 @@ import (
 )
 
 func TestAnalyzer(t *testing.T) {
-	results := analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), losttoken.Analyzer, "./a", "./b", "./c")
+	results := analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), losttoken.Analyzer, "./a", "./b", "./c", "./indirect")
 
 	// analysistest matches messages only; check the related information,
 	// which points at the return statement reachable without the token:

@@ -28,20 +28,12 @@ type API struct {
 	TokenVar, TokenOldValue             *types.Func
 }
 
-// Of returns the runtime's objects as pkg sees them: pkg is the runtime
-// itself or imports it directly. It returns nil otherwise, and then no call in
-// pkg can name a runtime function directly.
+// Of returns the runtime's objects as pkg sees them, or nil when pkg cannot
+// reach the runtime. The runtime need not be a direct import: a package that
+// uses another package's Vars (p.RequestID.Set(x)) calls the runtime's
+// methods without importing it, so the imports are searched transitively.
 func Of(pkg *types.Package) *API {
-	rt := pkg
-	if pkg.Path() != Path {
-		rt = nil
-		for _, imp := range pkg.Imports() {
-			if imp.Path() == Path {
-				rt = imp
-				break
-			}
-		}
-	}
+	rt := findRuntime(pkg)
 	if rt == nil {
 		return nil
 	}
@@ -63,6 +55,27 @@ func Of(pkg *types.Package) *API {
 	a.ContextCopy, a.ContextRun, a.ContextLen = method(a.ContextType, "Copy"), method(a.ContextType, "Run"), method(a.ContextType, "Len")
 	a.TokenVar, a.TokenOldValue = method(a.TokenType, "Var"), method(a.TokenType, "OldValue")
 	return a
+}
+
+// findRuntime returns the runtime package among pkg and its transitive
+// imports, or nil.
+func findRuntime(pkg *types.Package) *types.Package {
+	seen := map[*types.Package]bool{pkg: true}
+	queue := []*types.Package{pkg}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		if p.Path() == Path {
+			return p
+		}
+		for _, imp := range p.Imports() {
+			if !seen[imp] {
+				seen[imp] = true
+				queue = append(queue, imp)
+			}
+		}
+	}
+	return nil
 }
 
 func method(tn *types.TypeName, name string) *types.Func {

@@ -4,7 +4,9 @@
 //
 // The documentation of analyzer NAME is the part of the package comment that
 // follows a line "# Analyzer NAME", up to the next "# " heading or the end.
-// Its first line is the analyzer's title, "NAME: what it reports".
+// Its first line is the analyzer's title, "NAME: what it reports"; as in
+// x/tools' own analyzers, the "NAME:" prefix is dropped from the result,
+// since drivers print the name themselves.
 package docs
 
 import (
@@ -47,7 +49,7 @@ func extractFromComment(doc *ast.CommentGroup, name string) (string, error) {
 		if !strings.HasPrefix(out, name+":") {
 			return "", fmt.Errorf("the documentation of analyzer %s must start with %q", name, name+": ")
 		}
-		return out, nil
+		return strings.TrimSpace(strings.TrimPrefix(out, name+":")), nil
 	}
 	return "", fmt.Errorf("package comment has no %q heading", heading)
 }

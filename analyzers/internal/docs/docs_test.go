@@ -26,7 +26,7 @@ func TestExtract(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(doc, "demo: report demonstrations") {
+	if !strings.HasPrefix(doc, "report demonstrations\n") {
 		t.Errorf("doc does not start with the title: %q", doc)
 	}
 	if !strings.Contains(doc, "\tbad()") {

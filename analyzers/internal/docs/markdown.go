@@ -12,7 +12,7 @@ import (
 // line, the rest as Markdown, and where the text comes from.
 func Markdown(name, doc, url string) []byte {
 	title, body, _ := strings.Cut(doc, "\n")
-	title = strings.TrimSpace(strings.TrimPrefix(title, name+":"))
+	title = strings.TrimSpace(title)
 
 	var p comment.Parser
 	parsed := p.Parse(body)

@@ -29,17 +29,17 @@ func logBoth() { // want logBoth:"reads requestID.Get, tenant.Lookup"
 // Go statements.
 
 func goLiteral() {
-	go func() { // want `^goroutine started with go runs with an empty Context: requestID.Get sees only its default; start it with ctxvar.Spawn$`
+	go func() { // want `^goroutine started with go runs with an empty Context: requestID.Get sees none of the caller's values; start it with ctxvar.Spawn$`
 		fmt.Println(requestID.Get())
 	}()
 }
 
 func goNamed() {
-	go logID() // want `^goroutine started with go runs with an empty Context: requestID.Get sees only its default; start it with ctxvar.Spawn$`
+	go logID() // want `^goroutine started with go runs with an empty Context: requestID.Get sees none of the caller's values; start it with ctxvar.Spawn$`
 }
 
 func goBoth() {
-	go logBoth() // want `: requestID.Get and tenant.Lookup see only their defaults; start it with ctxvar.Spawn$`
+	go logBoth() // want `: requestID.Get and tenant.Lookup see none of the caller's values; start it with ctxvar.Spawn$`
 }
 
 type server struct{ name string }
@@ -49,11 +49,11 @@ func (s *server) run() { // want run:"reads requestID.Get"
 }
 
 func goMethodValue(s *server) {
-	go s.run() // want `requestID.Get sees only its default`
+	go s.run() // want `requestID.Get sees none of the caller's values`
 }
 
 func goMethodExpr(s *server) {
-	go (*server).run(s) // want `requestID.Get sees only its default`
+	go (*server).run(s) // want `requestID.Get sees none of the caller's values`
 }
 
 func generic[T any](x T) { // want generic:"reads tenant.GetOr"
@@ -61,9 +61,9 @@ func generic[T any](x T) { // want generic:"reads tenant.GetOr"
 }
 
 func goGeneric() {
-	go generic(1)           // want `tenant.GetOr sees only its default`
-	go generic[string]("x") // want `tenant.GetOr sees only its default`
-	go b.Process(2)         // want `b.RequestID.GetOr sees only its default`
+	go generic(1)           // want `tenant.GetOr sees none of the caller's values`
+	go generic[string]("x") // want `tenant.GetOr sees none of the caller's values`
+	go b.Process(2)         // want `b.RequestID.GetOr sees none of the caller's values`
 }
 
 // level1 reads c.Tenant three calls and two packages down.
@@ -76,17 +76,17 @@ func level2() { // want level2:"reads c.Tenant.Lookup"
 }
 
 func goTransitive() {
-	go level1() // want `c.Tenant.Lookup sees only its default`
-	go b.ID()   // want `b.RequestID.Get sees only its default`
-	go b.Deep() // want `c.Tenant.Lookup sees only its default`
-	go func() { // want `b.RequestID.Get and c.Tenant.Lookup see only their defaults`
+	go level1() // want `c.Tenant.Lookup sees none of the caller's values`
+	go b.ID()   // want `b.RequestID.Get sees none of the caller's values`
+	go b.Deep() // want `c.Tenant.Lookup sees none of the caller's values`
+	go func() { // want `b.RequestID.Get and c.Tenant.Lookup see none of the caller's values`
 		b.ID()
 		level2()
 	}()
 }
 
 func goField(srv *b.Server) {
-	go srv.Handle() // want `b.Server.Tenant.Get sees only its default`
+	go srv.Handle() // want `b.Server.Tenant.Get sees none of the caller's values`
 }
 
 func goCarrier() {
@@ -97,7 +97,7 @@ func goCarrier() {
 		c := ctxvar.Copy()
 		c.Run(logID)
 	}()
-	go func() { // want `: requestID.Get sees only its default and ctxvar.Bind passes on an empty Context;`
+	go func() { // want `: requestID.Get sees none of the caller's values and ctxvar.Bind passes on an empty Context;`
 		f := ctxvar.Bind(logID)
 		logID()
 		f()
@@ -107,13 +107,13 @@ func goCarrier() {
 
 // A Set on one path only does not protect the read.
 func goSetOnOnePath(ok bool) {
-	go func() { // want `requestID.Get sees only its default`
+	go func() { // want `requestID.Get sees none of the caller's values`
 		if ok {
 			requestID.Set("x")
 		}
 		fmt.Println(requestID.Get())
 	}()
-	go func() { // want `requestID.Get sees only its default`
+	go func() { // want `requestID.Get sees none of the caller's values`
 		for i := 0; i < 3; i++ {
 			fmt.Println(requestID.Get())
 			requestID.Set("y")
@@ -141,28 +141,28 @@ func pong(n int) { // want pong:"reads tenant.Get"
 }
 
 func goRecursive() {
-	go walk(2) // want `requestID.Get sees only its default`
-	go ping(2) // want `tenant.Get sees only its default`
+	go walk(2) // want `requestID.Get sees none of the caller's values`
+	go ping(2) // want `tenant.Get sees none of the caller's values`
 }
 
 // Launchers.
 
 func launchers(ctx context.Context, t *testing.T, tb *testing.B, s *server) {
 	var g errgroup.Group
-	g.Go(func() error { // want `^errgroup.\(\*Group\).Go runs its function on another goroutine with an empty Context: requestID.Get sees only its default; wrap the function with ctxvar.BindErr$`
+	g.Go(func() error { // want `^errgroup.\(\*Group\).Go runs its function on another goroutine with an empty Context: requestID.Get sees none of the caller's values; wrap the function with ctxvar.BindErr$`
 		fmt.Println(requestID.Get())
 		return nil
 	})
-	g.TryGo(func() error { // want `^errgroup.\(\*Group\).TryGo runs its function on another goroutine with an empty Context: requestID.Get sees only its default; wrap the function with ctxvar.BindErr$`
+	g.TryGo(func() error { // want `^errgroup.\(\*Group\).TryGo runs its function on another goroutine with an empty Context: requestID.Get sees none of the caller's values; wrap the function with ctxvar.BindErr$`
 		logID()
 		return nil
 	})
 	var wg sync.WaitGroup
-	wg.Go(logID)                       // want `^sync.\(\*WaitGroup\).Go runs its function on another goroutine with an empty Context: requestID.Get sees only its default; wrap the function with ctxvar.Bind$`
-	time.AfterFunc(time.Second, logID) // want `^time.AfterFunc runs its function on another goroutine with an empty Context: requestID.Get sees only its default; wrap the function with ctxvar.Bind$`
+	wg.Go(logID)                       // want `^sync.\(\*WaitGroup\).Go runs its function on another goroutine with an empty Context: requestID.Get sees none of the caller's values; wrap the function with ctxvar.Bind$`
+	time.AfterFunc(time.Second, logID) // want `^time.AfterFunc runs its function on another goroutine with an empty Context: requestID.Get sees none of the caller's values; wrap the function with ctxvar.Bind$`
 	time.AfterFunc(time.Second, s.run) // want `^time.AfterFunc runs its function`
-	context.AfterFunc(ctx, level1)     // want `^context.AfterFunc runs its function on another goroutine with an empty Context: c.Tenant.Lookup sees only its default; wrap the function with ctxvar.Bind$`
-	t.Run("sub", func(t *testing.T) {  // want `^testing.\(\*T\).Run runs its function on another goroutine with an empty Context: requestID.Get sees only its default; wrap the function with ctxvar.BindArg$`
+	context.AfterFunc(ctx, level1)     // want `^context.AfterFunc runs its function on another goroutine with an empty Context: c.Tenant.Lookup sees none of the caller's values; wrap the function with ctxvar.Bind$`
+	t.Run("sub", func(t *testing.T) {  // want `^testing.\(\*T\).Run runs its function on another goroutine with an empty Context: requestID.Get sees none of the caller's values; wrap the function with ctxvar.BindArg$`
 		t.Log(requestID.Get())
 	})
 	tb.Run("bench", func(b *testing.B) { // want `^testing.\(\*B\).Run runs its function`
@@ -189,17 +189,17 @@ func asyncPair(bg, fg func()) { // want asyncPair:"runs bg on another goroutine"
 }
 
 func userLaunchers(p *b.Pool) { // want userLaunchers:"carries ctxvar.Spawn"
-	async(logID)                       // want `^a.async runs its function on another goroutine with an empty Context: requestID.Get sees only its default; wrap the function with ctxvar.Bind$`
+	async(logID)                       // want `^a.async runs its function on another goroutine with an empty Context: requestID.Get sees none of the caller's values; wrap the function with ctxvar.Bind$`
 	asyncLater(logID)                  // want `^a.asyncLater runs its function`
 	b.Async(func() { logID() })        // want `^b.Async runs its function`
 	b.AsyncTwice(logID)                // want `^b.AsyncTwice runs its function`
 	p.Submit("job", logID)             // want `^b.\(\*Pool\).Submit runs its function`
-	b.After(time.Second, level1)       // want `^b.After runs its function on another goroutine with an empty Context: c.Tenant.Lookup sees only its default; wrap the function with ctxvar.Bind$`
+	b.After(time.Second, level1)       // want `^b.After runs its function on another goroutine with an empty Context: c.Tenant.Lookup sees none of the caller's values; wrap the function with ctxvar.Bind$`
 	asyncPair(logID, logID)            // want `^a.asyncPair runs its function`
 	b.Hooked(logID, logID)             // want `^b.Hooked runs its function`
 	(*b.Pool).Submit(p, "expr", logID) // want `^b.\(\*Pool\).Submit runs its function`
-	goT(func(x int) { logID() }, 1)    // want `^a.goT runs its function on another goroutine with an empty Context: requestID.Get sees only its default; wrap the function with ctxvar.BindArg$`
-	asyncArgs(func(x, y int) {         // want `^a.asyncArgs runs its function on another goroutine with an empty Context: requestID.Get sees only its default; capture the Context with ctxvar.Copy and run the function inside its Run$`
+	goT(func(x int) { logID() }, 1)    // want `^a.goT runs its function on another goroutine with an empty Context: requestID.Get sees none of the caller's values; wrap the function with ctxvar.BindArg$`
+	asyncArgs(func(x, y int) {         // want `^a.asyncArgs runs its function on another goroutine with an empty Context: requestID.Get sees none of the caller's values; capture the Context with ctxvar.Copy and run the function inside its Run$`
 		logID()
 	})
 }
@@ -396,7 +396,7 @@ func ignored() {
 	//lint:ignore barego a launcher's argument
 	time.AfterFunc(time.Second, logID)
 	//lint:ignore barego
-	go logID() // want `requestID.Get sees only its default`
+	go logID() // want `requestID.Get sees none of the caller's values`
 }
 
 // Code that barego cannot see may set the Var before the read: silent.
@@ -415,12 +415,12 @@ func unknownCodeFirst(h hooks, setup func(), ctx context.Context) { // want unkn
 		runSetup(setup)
 		logID()
 	}()
-	go func() { // want `requestID.Get sees only its default`
+	go func() { // want `requestID.Get sees none of the caller's values`
 		<-ctx.Done() // a method of a standard interface sets no Var
 		_ = ctx.Err()
 		logID()
 	}()
-	go func() { // want `requestID.Get sees only its default`
+	go func() { // want `requestID.Get sees none of the caller's values`
 		logID() // before the unknown code
 		setup()
 	}()
@@ -442,18 +442,18 @@ type outer struct {
 }
 
 var starter = func() {
-	go logID() // want `requestID.Get sees only its default`
+	go logID() // want `requestID.Get sees none of the caller's values`
 }
 
 func methods(bx *box[int], o outer) {
-	go bx.show() // want `tenant.Get sees only its default`
-	go o.run()   // want `requestID.Get sees only its default`
+	go bx.show() // want `tenant.Get sees none of the caller's values`
+	go o.run()   // want `requestID.Get sees none of the caller's values`
 }
 
 // asyncLogged is a launcher whose go statement also reads a Var itself:
 // that read is reported where it is.
 func asyncLogged(fn func()) { // want asyncLogged:"runs fn on another goroutine"
-	go func() { // want `requestID.Get sees only its default`
+	go func() { // want `requestID.Get sees none of the caller's values`
 		logID()
 		fn()
 	}()
@@ -461,17 +461,17 @@ func asyncLogged(fn func()) { // want asyncLogged:"runs fn on another goroutine"
 
 // Deferred reads and reads in control flow.
 func controlFlow(ch chan int, n int) {
-	go func() { // want `requestID.Get sees only its default`
+	go func() { // want `requestID.Get sees none of the caller's values`
 		defer logID()
 	}()
-	go func() { // want `tenant.Get sees only its default`
+	go func() { // want `tenant.Get sees none of the caller's values`
 		select {
 		case <-ch:
 			_ = tenant.Get()
 		default:
 		}
 	}()
-	go func() { // want `requestID.GetOr sees only its default`
+	go func() { // want `requestID.GetOr sees none of the caller's values`
 		switch n {
 		case 1:
 			requestID.Set("one")

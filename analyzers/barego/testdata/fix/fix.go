@@ -177,6 +177,6 @@ func (bx *box[T]) show() { // want show:"reads requestID.Get"
 func generics2(bx *box[string]) {
 	goT(func(x int) { logID() }, 1) // want `wrap the function with ctxvar.BindArg`
 	p := new(int)
-	runtime.AddCleanup(p, func(x int) { logID() }, 1) // want `^runtime.AddCleanup runs its function on another goroutine with an empty Context: requestID.Get sees only its default; wrap the function with ctxvar.BindArg$`
+	runtime.AddCleanup(p, func(x int) { logID() }, 1) // want `^runtime.AddCleanup runs its function on another goroutine with an empty Context: requestID.Get sees none of the caller's values; wrap the function with ctxvar.BindArg$`
 	go bx.show()                                      // want `start it with ctxvar.Spawn`
 }

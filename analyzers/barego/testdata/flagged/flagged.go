@@ -16,7 +16,7 @@ func logID() { // want logID:"reads requestID.Get"
 }
 
 func use(q *b.Queue) { // want use:"carries ctxvar.Bind"
-	b.Later(logID)              // want `^b.Later runs its function on another goroutine with an empty Context: requestID.Get sees only its default; wrap the function with ctxvar.Bind$`
+	b.Later(logID)              // want `^b.Later runs its function on another goroutine with an empty Context: requestID.Get sees none of the caller's values; wrap the function with ctxvar.Bind$`
 	q.Push(func() { logID() })  // want `^b.\(\*Queue\).Push runs its function on another goroutine`
 	b.Later(func() {})          // never reads
 	b.Later(ctxvar.Bind(logID)) // bound

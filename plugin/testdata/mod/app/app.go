@@ -18,7 +18,7 @@ var user = ctxvar.New[string]("user")
 // Handle starts audit on a bare goroutine, where requestID is "none".
 func Handle(id string) {
 	defer requestID.Reset(requestID.Set(id))
-	go audit() // want "barego: goroutine started with go runs with an empty Context: requestID.Get sees only its default"
+	go audit() // want "barego: goroutine started with go runs with an empty Context: requestID.Get sees none of the caller's values"
 }
 
 func audit() { fmt.Println(requestID.Get()) }
