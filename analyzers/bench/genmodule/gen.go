@@ -33,7 +33,7 @@ type pkg struct {
 
 	// planted mistakes (svc packages)
 	PlantGo, PlantGoDep, PlantDetached, PlantToken bool // in the package
-	PlantUnset, PlantSubtest                         bool // in its test
+	PlantUnset, PlantSubtest                       bool // in its test
 
 	// launch packages
 	BA, BB *pkg
