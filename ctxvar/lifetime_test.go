@@ -55,6 +55,8 @@ func warmGoroutines() {
 // goAndWait runs fn(i) for i in [0, n), each on a goroutine started with a
 // bare go statement, and waits for all of them.
 func goAndWait(n int, fn func(i int)) {
+	before := runtime.NumGoroutine()
+	defer waitExited(before)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Add(1)
@@ -64,6 +66,15 @@ func goAndWait(n int, fn func(i int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// waitExited waits, for up to 10 s, until no more than n goroutines exist:
+// a goroutine that has called wg.Done may not have exited yet, and a sweep
+// collects only the states of goroutines that have.
+func waitExited(n int) {
+	for deadline := time.Now().Add(10 * time.Second); runtime.NumGoroutine() > n && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // waitFor polls cond for up to 10 s: a Spawned goroutine's state is released
@@ -222,6 +233,7 @@ func TestSweepKeepsLiveGoroutines(t *testing.T) {
 		}()
 	}
 	holdSweeper(t)
+	before := runtime.NumGoroutine() - n
 	for range n {
 		<-ready
 	}
@@ -229,6 +241,7 @@ func TestSweepKeepsLiveGoroutines(t *testing.T) {
 	close(release)
 	go func() { wg.Wait(); close(done) }()
 	<-done
+	waitExited(before)
 	if got := sweep(); got < n {
 		t.Fatalf("sweep after the goroutines exited collected %d, want %d", got, n)
 	}

@@ -141,7 +141,15 @@ for t in "${targets[@]}"; do
 done
 echo "scale gen$N gen$((2 * N)) 2.2" >>"$raw"
 
+# cputicks prints the machine's busy and steal CPU time so far, in clock
+# ticks: other work during the timed runs shows as busy time that the
+# measured drivers did not use, and a host that withholds CPU as steal.
+cputicks() {
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8, $9; exit }' /proc/stat 2>/dev/null || echo "0 0"
+}
+
 TIMEFORMAT='%3R %3U %3S'
+read -r busy0 steal0 < <(cputicks)
 for ((round = 0; round < ROUNDS; round++)); do
 	log "round $((round + 1)) of $ROUNDS"
 	for t in "${targets[@]}"; do
@@ -150,11 +158,18 @@ for ((round = 0; round < ROUNDS; round++)); do
 			status=0
 			{ time runtool "$t" "$name"; } 2>"$out/time.txt" || status=$?
 			checkstatus "$t" "$name" "$status"
-			echo "time $t $name $(tail -n 1 "$out/time.txt")" >>"$raw"
+			echo "time $t $name $round $(tail -n 1 "$out/time.txt")" >>"$raw"
 		done
 	done
 done
-echo "note Load average after the run: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)." >>"$raw"
+read -r busy1 steal1 < <(cputicks)
+tick=$(getconf CLK_TCK 2>/dev/null || echo 100)
+measured=$(awk '$1 == "time" { s += $6 + $7 } END { printf "%.0f", s }' "$raw")
+{
+	echo "note Load average after the run: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)." \
+		"During the timed runs the CPUs were busy $(((busy1 - busy0) / tick)) s, of which the measured drivers used $measured s;" \
+		"the hypervisor stole $(((steal1 - steal0) / tick)) s."
+} >>"$raw"
 
 status=0
 "$bin/tally" times ${STRICT:+-strict} "$raw" >"$out/table.md" || status=$?

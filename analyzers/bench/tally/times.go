@@ -20,9 +20,13 @@ import (
 //	                              the number of packages the drivers load
 //	scale SMALL LARGE LIMIT       ctxvarlint's wall-clock time on LARGE ÷ on SMALL
 //	                              must be at most LIMIT
-//	time TARGET TOOL WALL USER SYS  one run, in seconds
+//	time TARGET TOOL ROUND WALL USER SYS  one run, in seconds
 //
-// TOOL is one of the names in tools.
+// TOOL is one of the names in tools. A round runs every tool on every
+// target once, close together in time; ratios are computed both of the
+// medians and per round (paired), and the median of the paired ratios is
+// what the targets are judged by, since it cancels the drift in the
+// machine's speed that a shared machine shows over minutes.
 
 // tools are the measured drivers, in column order; the first is measured
 // against the others, and the second is the baseline of the targets.
@@ -44,7 +48,10 @@ type scale struct {
 }
 
 // sample is the times of one run.
-type sample struct{ wall, cpu float64 }
+type sample struct {
+	round     int
+	wall, cpu float64
+}
 
 type timings struct {
 	targets []target
@@ -90,8 +97,12 @@ func (t *timings) parse(r io.Reader, name string) error {
 			}
 			t.scales = append(t.scales, scale{f[1], f[2], limit})
 		case "time":
-			if len(f) != 6 {
-				return bad("want: time TARGET TOOL WALL USER SYS")
+			if len(f) != 7 {
+				return bad("want: time TARGET TOOL ROUND WALL USER SYS")
+			}
+			round, err := strconv.Atoi(f[3])
+			if err != nil || round < 0 {
+				return bad("bad round %s", f[3])
 			}
 			if !slices.ContainsFunc(tools, func(x struct{ name, title string }) bool { return x.name == f[2] }) {
 				return bad("unknown tool %s", f[2])
@@ -99,12 +110,15 @@ func (t *timings) parse(r io.Reader, name string) error {
 			var v [3]float64
 			for i := range v {
 				var err error
-				if v[i], err = strconv.ParseFloat(f[3+i], 64); err != nil || v[i] < 0 {
-					return bad("bad time %s", f[3+i])
+				if v[i], err = strconv.ParseFloat(f[4+i], 64); err != nil || v[i] < 0 {
+					return bad("bad time %s", f[4+i])
 				}
 			}
 			k := [2]string{f[1], f[2]}
-			t.runs[k] = append(t.runs[k], sample{wall: v[0], cpu: v[1] + v[2]})
+			if slices.ContainsFunc(t.runs[k], func(s sample) bool { return s.round == round }) {
+				return bad("second run of %s on %s in round %d", f[2], f[1], round)
+			}
+			t.runs[k] = append(t.runs[k], sample{round: round, wall: v[0], cpu: v[1] + v[2]})
 		default:
 			return bad("unknown record %s", f[0])
 		}
@@ -170,10 +184,35 @@ func (t *timings) target(name string) target {
 	return t.targets[i]
 }
 
+// value returns the wall-clock or CPU time of a run.
+func (s sample) value(cpu bool) float64 {
+	if cpu {
+		return s.cpu
+	}
+	return s.wall
+}
+
+// paired returns the median over the rounds of the ratio of run a to run b
+// of the same round, and the number of rounds that have both.
+func (t *timings) paired(a, b [2]string, cpu bool) (float64, int) {
+	var ratios []float64
+	for _, sa := range t.runs[a] {
+		for _, sb := range t.runs[b] {
+			if sa.round == sb.round && sb.value(cpu) > 0 {
+				ratios = append(ratios, sa.value(cpu)/sb.value(cpu))
+			}
+		}
+	}
+	if len(ratios) == 0 {
+		return 0, 0
+	}
+	return summarize(ratios).median, len(ratios)
+}
+
 // render writes the table and reports whether any target failed.
 func (t *timings) render(w io.Writer) (failed bool) {
 	var b bytes.Buffer
-	b.WriteString("| measurement | packages |")
+	b.WriteString("| measurement | packages loaded |")
 	for _, tool := range tools {
 		fmt.Fprintf(&b, " %s |", tool.title)
 	}
@@ -187,32 +226,38 @@ func (t *timings) render(w io.Writer) (failed bool) {
 	b.WriteString("---|---|\n")
 
 	mark := func(value, limit float64) (string, string) {
+		lim := fmt.Sprintf("≤ %.2f×", limit)
 		if value <= limit {
-			return fmt.Sprintf("≤ %.2f×", limit), "PASS"
+			return lim, "PASS"
 		}
 		failed = true
-		return fmt.Sprintf("≤ %.2f×", limit), "FAIL"
+		return lim, "FAIL"
 	}
+	kinds := []struct {
+		cpu  bool
+		name string
+	}{{false, "wall"}, {true, "CPU"}}
 
 	for _, tg := range t.targets {
-		for _, cpu := range []bool{false, true} {
-			kind := "wall"
-			if cpu {
-				kind = "CPU (user+sys)"
-			}
-			fmt.Fprintf(&b, "| %s, %s | %d |", tg.name, kind, tg.packages)
-			var meds []float64
+		for _, kind := range kinds {
+			fmt.Fprintf(&b, "| %s, %s | %d |", tg.name, kind.name, tg.packages)
 			for _, tool := range tools {
-				s := t.stats(tg.name, tool.name, cpu)
-				meds = append(meds, s.median)
+				s := t.stats(tg.name, tool.name, kind.cpu)
 				fmt.Fprintf(&b, " %.2f s (%.2f–%.2f) |", s.median, s.min, s.max)
 			}
-			for _, m := range meds[1:] {
-				fmt.Fprintf(&b, " %s |", ratio(meds[0], m))
+			var judged float64
+			for i, tool := range tools[1:] {
+				a, bb := [2]string{tg.name, tools[0].name}, [2]string{tg.name, tool.name}
+				p, _ := t.paired(a, bb, kind.cpu)
+				m := t.stats(tg.name, tools[0].name, kind.cpu).median / t.stats(tg.name, tool.name, kind.cpu).median
+				fmt.Fprintf(&b, " %.2f× (%.2f×) |", p, m)
+				if i == 0 {
+					judged = p
+				}
 			}
 			lim, res := "info", ""
-			if !cpu && tg.limit > 0 {
-				lim, res = mark(meds[0]/meds[1], tg.limit)
+			if !kind.cpu && tg.limit > 0 {
+				lim, res = mark(judged, tg.limit)
 			}
 			fmt.Fprintf(&b, " %s | %s |\n", lim, res)
 		}
@@ -220,28 +265,27 @@ func (t *timings) render(w io.Writer) (failed bool) {
 
 	for _, s := range t.scales {
 		small, large := t.target(s.small), t.target(s.large)
-		for _, cpu := range []bool{false, true} {
-			kind := "wall"
-			if cpu {
-				kind = "CPU"
-			}
-			fmt.Fprintf(&b, "| time(%s) ÷ time(%s), %s | %d ÷ %d |", s.large, s.small, kind, large.packages, small.packages)
-			var growth []float64
-			for _, tool := range tools {
-				g := t.stats(s.large, tool.name, cpu).median / t.stats(s.small, tool.name, cpu).median
-				growth = append(growth, g)
-				fmt.Fprintf(&b, " %.2f× |", g)
+		for _, kind := range kinds {
+			fmt.Fprintf(&b, "| time(%s) ÷ time(%s), %s | %d ÷ %d |", s.large, s.small, kind.name, large.packages, small.packages)
+			var judged float64
+			for i, tool := range tools {
+				p, _ := t.paired([2]string{s.large, tool.name}, [2]string{s.small, tool.name}, kind.cpu)
+				m := t.stats(s.large, tool.name, kind.cpu).median / t.stats(s.small, tool.name, kind.cpu).median
+				fmt.Fprintf(&b, " %.2f× (%.2f×) |", p, m)
+				if i == 0 {
+					judged = p
+				}
 			}
 			b.WriteString(strings.Repeat(" |", len(tools)-1))
 			lim, res := "info", ""
-			if !cpu {
-				lim, res = mark(growth[0], s.limit)
+			if !kind.cpu {
+				lim, res = mark(judged, s.limit)
 				lim += " (" + tools[0].title + ")"
 			}
 			fmt.Fprintf(&b, " %s | %s |\n", lim, res)
 		}
 		if added := large.packages - small.packages; added > 0 {
-			fmt.Fprintf(&b, "| cost of one more package, %s → %s, wall | %d added |", s.small, s.large, added)
+			fmt.Fprintf(&b, "| time per added package, %s → %s, wall | %d added |", s.small, s.large, added)
 			var per []float64
 			for _, tool := range tools {
 				d := t.stats(s.large, tool.name, false).median - t.stats(s.small, tool.name, false).median
@@ -259,9 +303,13 @@ func (t *timings) render(w io.Writer) (failed bool) {
 	for _, r := range t.runs {
 		runs = max(runs, len(r))
 	}
-	fmt.Fprintf(&b, "\nEach time is the median (and range) of %d runs; ratios are of medians. "+
-		"Targets are judged against %q, which loads and type-checks the same packages from source as ctxvarlint; "+
-		"%q loads dependencies from export data.\n", runs, tools[1].title, tools[2].title)
+	fmt.Fprintf(&b, "\nTimes: median (min–max) of %d runs; wall is elapsed time, CPU is user+sys. "+
+		"Ratios: the median of the per-round ratios, each of two runs made close together in the same round, "+
+		"then (in parentheses) the ratio of the medians. "+
+		"Targets are judged by the per-round ratio against %q, which loads and type-checks the same packages from source as ctxvarlint; "+
+		"%q loads dependencies from export data. "+
+		"Time per added package: the difference of the median wall times divided by the difference in packages loaded.\n",
+		runs, tools[1].title, tools[2].title)
 	for _, n := range t.notes {
 		fmt.Fprintf(&b, "\n%s\n", n)
 	}
