@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"go/format"
 	"math/rand/v2"
@@ -47,7 +48,7 @@ type pkg struct {
 func (p *pkg) Dir() string { return p.Path[len(modulePath)+1:] }
 
 type module struct {
-	files    map[string][]byte // by slash-separated path relative to the module root
+	files    map[string][]byte // by slash-separated path relative to the module root, planted.json included
 	planted  map[string]int    // planted mistakes, by the analyzer meant to report them
 	packages int
 	tested   int
@@ -143,6 +144,11 @@ func generate(n int, repo string) *module {
 	}
 	m.add(mainPkg.Dir()+"/main.go", mainTmpl, mainPkg, true)
 	m.packages = nb + nl + nsvc + 1
+	planted, err := json.Marshal(m.planted)
+	if err != nil {
+		panic(err)
+	}
+	m.files["planted.json"] = append(planted, '\n')
 	return m
 }
 

@@ -35,7 +35,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -79,31 +78,40 @@ func main() {
 	}
 
 	m := generate(*n, *repo)
-	for name, src := range m.files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			log.Fatal(err)
-		}
-		if err := os.WriteFile(path, src, 0o644); err != nil {
-			log.Fatal(err)
-		}
-	}
-	planted, err := json.Marshal(m.planted)
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "planted.json"), append(planted, '\n'), 0o644); err != nil {
+	if err := m.write(dir); err != nil {
 		log.Fatal(err)
 	}
 	if *tidy {
-		cmd := exec.Command("go", "mod", "tidy")
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
-		if output, err := cmd.CombinedOutput(); err != nil {
-			log.Fatalf("go mod tidy in %s: %v\n%s", dir, err, output)
+		if err := goModTidy(dir); err != nil {
+			log.Fatal(err)
 		}
 	}
-	fmt.Printf("%s: %d packages (%d with tests), planted %s\n", dir, m.packages, m.tested, planted)
+	fmt.Printf("%s: %d packages (%d with tests), planted %s\n", dir, m.packages, m.tested, bytes.TrimSpace(m.files["planted.json"]))
+}
+
+// write writes the module's files under dir.
+func (m *module) write(dir string) error {
+	for name, src := range m.files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, src, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// goModTidy writes go.sum for the module in dir, offline.
+func goModTidy(dir string) error {
+	cmd := exec.Command("go", "mod", "tidy")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+	if output, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go mod tidy in %s: %v\n%s", dir, err, output)
+	}
+	return nil
 }
 
 // findRepo returns the directory of the github.com/ctxvar/ctxvar module
