@@ -11,6 +11,7 @@
 #              spreads evenly over the tools
 #   N=200      packages of the smaller generated module; the larger has 2N
 #   STD=1      STD=0 leaves the standard library out (it is the slowest target)
+#   GEN=1      GEN=0 leaves the generated modules out (and the scaling rows)
 #   OUT=dir    keep the raw outputs there (default: a temporary directory)
 #   STRICT=1   exit with status 3 when a target is marked FAIL
 #
@@ -23,7 +24,12 @@ set -euo pipefail
 ROUNDS=${ROUNDS:-5}
 N=${N:-200}
 STD=${STD:-1}
+GEN=${GEN:-1}
 STRICT=${STRICT:-}
+if [[ $STD != 1 && $GEN != 1 ]]; then
+	echo "run.sh: STD=0 and GEN=0 leave nothing to measure" >&2
+	exit 2
+fi
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -48,22 +54,24 @@ bin=$out/bin
 export GOPROXY=off GOWORK=off
 
 declare -A dir pattern limit
-declare -a targets
+targets=()
 if [[ $STD == 1 ]]; then
 	# An empty directory: no main module, so std is all that is loaded.
 	mkdir -p "$out/stdwd"
 	targets+=(std)
 	dir[std]=$out/stdwd pattern[std]=std limit[std]=1.05
 fi
-for n in "$N" $((2 * N)); do
-	t=gen$n
-	log "generating $t"
-	rm -rf "${out:?}/$t"
-	"$bin/genmodule" -n "$n" -o "$out/$t" -ctxvar "$root" >&2
-	targets+=("$t")
-	dir[$t]=$out/$t pattern[$t]=./...
-done
-limit[gen$N]=1.25 limit[gen$((2 * N))]=0
+if [[ $GEN == 1 ]]; then
+	for n in "$N" $((2 * N)); do
+		t=gen$n
+		log "generating $t"
+		rm -rf "${out:?}/$t"
+		"$bin/genmodule" -n "$n" -o "$out/$t" -ctxvar "$root" >&2
+		targets+=("$t")
+		dir[$t]=$out/$t pattern[$t]=./...
+	done
+	limit[gen$N]=1.25 limit[gen$((2 * N))]=0
+fi
 
 declare -A tool=(
 	[ctxvarlint]="$bin/ctxvarlint"
@@ -102,7 +110,7 @@ checkstatus() {
 raw=$out/raw.txt
 {
 	echo "# raw timings of analyzers/bench/run.sh; tally times reads them"
-	echo "note Environment: $(go version), $(nproc 2>/dev/null || echo '?') CPUs, ROUNDS=$ROUNDS, commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown); load average before the run: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)."
+	echo "note Environment: $(go version), $(nproc 2>/dev/null || echo '?') CPUs, ROUNDS=$ROUNDS, working tree at commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown); load average before the run: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)."
 } >"$raw"
 
 # Untimed warm-up: each driver once on each target, so that the build cache
@@ -139,7 +147,7 @@ for t in "${targets[@]}"; do
 	esac
 	echo "note ctxvarlint's findings on $t ($verdict): $(tr '\n' ';' <"$out/findings-$t.txt" | tr -s '\t' ' ' | sed 's/;$//; s/;/; /g')" >>"$raw"
 done
-echo "scale gen$N gen$((2 * N)) 2.2" >>"$raw"
+if [[ $GEN == 1 ]]; then echo "scale gen$N gen$((2 * N)) 2.2" >>"$raw"; fi
 
 # cputicks prints the machine's busy and steal CPU time so far, in clock
 # ticks: other work during the timed runs shows as busy time that the
