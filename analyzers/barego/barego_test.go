@@ -1,16 +1,13 @@
 package barego_test
 
 import (
-	"io/fs"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/ctxvar/ctxvar/analyzers/barego"
+	"github.com/ctxvar/ctxvar/analyzers/internal/testmodule"
 )
 
 func TestAnalyzer(t *testing.T) {
@@ -59,66 +56,9 @@ func TestFixedCompiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a module")
 	}
-	gotool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command:", err)
-	}
-	src, err := filepath.Abs(analysistest.TestData())
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, err := filepath.Abs(filepath.Join(src, "..", "..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dst := t.TempDir()
-	goldens := 0
-	err = filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		switch {
-		case strings.HasSuffix(rel, ".golden"):
-			rel = strings.TrimSuffix(rel, ".golden")
-			goldens++
-		case rel == "go.mod":
-			data = []byte(strings.ReplaceAll(string(data), "=> ../../..", "=> "+root))
-		default:
-			if _, err := os.Stat(path + ".golden"); err == nil {
-				return nil // replaced by its golden file
-			}
-		}
-		out := filepath.Join(dst, rel)
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(out, data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if goldens == 0 {
-		t.Fatal("no golden files found")
-	}
-	for _, args := range [][]string{
-		{"build", "./..."},
-		{"vet", "./fix", "./fiximport", "./fixalias", "./fixnone"},
-	} {
-		cmd := exec.Command(gotool, args...)
-		cmd.Dir = dst
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("go %s in the fixed module: %v\n%s", strings.Join(args, " "), err, out)
-		}
-	}
+	dir := testmodule.Fixed(t, analysistest.TestData())
+	testmodule.Go(t, dir, "build", "./...")
+	testmodule.Go(t, dir, "vet", "./fix", "./fiximport", "./fixalias", "./fixnone")
 }
 
 func TestAddLaunchers(t *testing.T) {

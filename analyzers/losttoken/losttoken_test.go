@@ -4,15 +4,11 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
-	"io/fs"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
+	"github.com/ctxvar/ctxvar/analyzers/internal/testmodule"
 	"github.com/ctxvar/ctxvar/analyzers/losttoken"
 )
 
@@ -82,57 +78,6 @@ func enclosingFunc(files []*ast.File, pos token.Pos) *ast.FuncDecl {
 // TestFixesCompile builds the testdata module with every file replaced by
 // its .golden version, the output of all suggested fixes.
 func TestFixesCompile(t *testing.T) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go command not found")
-	}
-	dir := copyFixedModule(t, analysistest.TestData())
-	cmd := exec.Command(goTool, "test", "-count=1", "-vet=off", "-run=^$", "./...")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("fixed testdata does not build: %v\n%s", err, out)
-	}
-}
-
-// copyFixedModule copies the testdata module to a temporary directory, with
-// the contents of x.go.golden in place of x.go and the replace directive
-// pointing at the repository.
-func copyFixedModule(t *testing.T, src string) string {
-	t.Helper()
-	root, err := filepath.Abs(filepath.Join(src, "..", "..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dst := t.TempDir()
-	err = filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		if strings.HasSuffix(path, ".golden") {
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if golden, err := os.ReadFile(path + ".golden"); err == nil {
-			data = golden
-		}
-		if rel == "go.mod" {
-			data = []byte(strings.ReplaceAll(string(data), "=> ../../..", "=> "+root))
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
+	dir := testmodule.Fixed(t, analysistest.TestData())
+	testmodule.Go(t, dir, "test", "-count=1", "-vet=off", "-run=^$", "./...")
 }

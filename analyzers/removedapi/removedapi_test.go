@@ -3,9 +3,7 @@ package removedapi_test
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +14,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/ctxvar/ctxvar/analyzers/internal/guard"
+	"github.com/ctxvar/ctxvar/analyzers/internal/testmodule"
 	"github.com/ctxvar/ctxvar/analyzers/removedapi"
 )
 
@@ -40,22 +39,8 @@ func TestAnalyzer(t *testing.T) {
 // TestFixesCompile builds package a with every file replaced by its .golden
 // version, the output of all suggested fixes: it must type-check.
 func TestFixesCompile(t *testing.T) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go command not found")
-	}
-	dir := copyModule(t, analysistest.TestData(), func(path string, data []byte) []byte {
-		if golden, err := os.ReadFile(path + ".golden"); err == nil {
-			return golden
-		}
-		return data
-	})
-	cmd := exec.Command(goTool, "vet", "./a")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("fixed testdata does not type-check: %v\n%s", err, out)
-	}
+	dir := testmodule.Fixed(t, analysistest.TestData())
+	testmodule.Go(t, dir, "vet", "./a")
 }
 
 // TestBrokenSource runs the analyzer on every testdata file cut short and
@@ -80,7 +65,7 @@ func TestBrokenSource(t *testing.T) {
 			sources = append(sources, data)
 		}
 	}
-	dir := copyModule(t, testdata, nil)
+	dir := testmodule.Copy(t, testdata, nil)
 	n := 0
 	for _, src := range sources {
 		const cuts = 24
@@ -137,46 +122,4 @@ func TestBrokenSource(t *testing.T) {
 	if ran < n/2 || reported == 0 {
 		t.Errorf("the analyzer ran on %d of %d broken packages and reported %d diagnostics", ran, n, reported)
 	}
-}
-
-// copyModule copies the testdata module to a temporary directory, with the
-// replace directive pointing at the repository and each file's contents
-// passed through edit (when not nil). .golden files are left out.
-func copyModule(t *testing.T, src string, edit func(path string, data []byte) []byte) string {
-	t.Helper()
-	root, err := filepath.Abs(filepath.Join(src, "..", "..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dst := t.TempDir()
-	err = filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		if strings.HasSuffix(path, ".golden") {
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if edit != nil {
-			data = edit(path, data)
-		}
-		if rel == "go.mod" {
-			data = []byte(strings.ReplaceAll(string(data), "=> ../../..", "=> "+root))
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
 }
