@@ -162,8 +162,14 @@ func (r *registry) insert(id uint64, gs *gstate, data *pmap) {
 			r.rebuild(t, 1)
 			continue
 		}
-		s.data.Store(data)
-		s.gs.Store(gs)
+		// A claimed slot's pointers are nil (remove and rebuild leave them
+		// so): an atomic store is a locked instruction, so skip the nil ones.
+		if data != nil {
+			s.data.Store(data)
+		}
+		if gs != nil {
+			s.gs.Store(gs)
+		}
 		if t.frozen.Load() {
 			// The rebuild may have copied the slot before the stores.
 			r.waitResize()
@@ -249,9 +255,11 @@ func (r *registry) remove(id uint64) *gstate {
 		}
 		if g := s.gs.Load(); g != nil {
 			gs = g
+			s.gs.Store(nil)
 		}
-		s.gs.Store(nil)
-		s.data.Store(nil)
+		if s.data.Load() != nil {
+			s.data.Store(nil)
+		}
 		s.goid.Store(freedSlot)
 		if !t.frozen.Load() {
 			return gs
