@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/cfg"
@@ -33,7 +32,7 @@ var Analyzer = &analysis.Analyzer{
 	Name:     "losttoken",
 	Doc:      docs.MustExtract(doc, "losttoken"),
 	URL:      "https://pkg.go.dev/github.com/ctxvar/ctxvar/analyzers/losttoken",
-	Requires: []*analysis.Analyzer{reach.Analyzer, inspect.Analyzer},
+	Requires: []*analysis.Analyzer{reach.Analyzer, reach.Inspect},
 	Run:      guard.Run(run),
 }
 
@@ -58,7 +57,7 @@ func run(pass *analysis.Pass, at *guard.Position) (any, error) {
 		r:    report.New(pass),
 		ret:  newReturns(pass.TypesInfo, pass.Files),
 	}
-	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	insp := pass.ResultOf[reach.Inspect].(*inspector.Inspector)
 	contextBuilders := c.contextBuilders(insp)
 	for cur := range insp.Root().Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
 		at.At(cur.Node().Pos())

@@ -9,7 +9,6 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 
@@ -30,7 +29,7 @@ var Analyzer = &analysis.Analyzer{
 	Name:             "removedapi",
 	Doc:              docs.MustExtract(doc, "removedapi"),
 	URL:              "https://pkg.go.dev/github.com/ctxvar/ctxvar/analyzers/removedapi",
-	Requires:         []*analysis.Analyzer{reach.Analyzer, inspect.Analyzer},
+	Requires:         []*analysis.Analyzer{reach.Analyzer, reach.Inspect},
 	RunDespiteErrors: true,
 	Run:              guard.Run(run),
 }
@@ -53,7 +52,7 @@ func run(pass *analysis.Pass, at *guard.Position) (any, error) {
 		return nil, nil
 	}
 	c := &checker{pass: pass, api: api, r: report.New(pass), qualifiers: make(map[*ast.File]map[*types.PkgName][]*ast.Ident)}
-	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	insp := pass.ResultOf[reach.Inspect].(*inspector.Inspector)
 	for file := range insp.Root().Preorder((*ast.File)(nil)) {
 		c.checkFile(file, at)
 	}

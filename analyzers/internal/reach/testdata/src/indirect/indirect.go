@@ -1,0 +1,5 @@
+package indirect // want "reaches ctxvar"
+
+import "uses"
+
+func G() { uses.F() } // want "inspected"

@@ -1,0 +1,5 @@
+package plain
+
+import "fmt"
+
+func H() { fmt.Println() }
