@@ -14,6 +14,7 @@
 // files are analyzed too (-test=false leaves them out). The main flags:
 //
 //	-json          print the findings as JSON instead of text
+//	-sarif=FILE    write the findings as a SARIF log to FILE (- for stdout)
 //	-fix           apply the suggested fixes instead of printing the findings
 //	-fix -diff     print the fixes as a unified diff instead of applying them
 //	-c N           print N lines of source around each finding
@@ -47,6 +48,26 @@
 // be applied, for example because they conflict; run the command again to
 // apply the rest.
 //
+// # SARIF
+//
+// With -sarif=FILE the command writes a SARIF 2.1.0 log, the format that
+// GitHub code scanning and other code review tools import, to FILE, or to
+// standard output for -sarif=-, in place of the text output:
+//
+//	ctxvarlint -sarif=ctxvarlint.sarif ./...
+//
+// The -sarif flag must come before the packages. The log has one rule per
+// analyzer, one result per finding, with its related locations and its
+// suggested fixes, file names relative to the root of the main module
+// (the uriBaseId %SRCROOT%), and columns in UTF-16 code units. Errors
+// (packages that do not load or type-check, analyzers that fail) are
+// printed as without -sarif and are also in the log, as tool execution
+// notifications of an unsuccessful invocation. The -test, -NAME and
+// -NAME.FLAG flags work as without -sarif; -json, -fix, -diff and -c do not
+// combine with it. The exit status is that of text output: 0, 3 when there
+// are findings, 1 when there were errors. docs/ci.md shows how to upload the
+// log from a GitHub Actions workflow.
+//
 // # With go vet and go fix
 //
 // The same binary is a vet tool and a fix tool, so the go command can run it
@@ -77,12 +98,33 @@
 // line before it, suppresses analyzer NAME's findings there;
 // //lint:file-ignore NAME reason does so for the whole file. Generated files
 // are not reported on.
+//
+// # Editors
+//
+// gopls cannot load third-party analyzers, so ctxvarlint is also a small
+// language server that editors run beside gopls:
+//
+//	ctxvarlint lsp
+//
+// speaks LSP on standard input and output, publishes the findings in the
+// open files as diagnostics, as the editor holds them, saved or not, and
+// offers the suggested fixes as quick fixes. After an edit it analyzes
+// again only the edited package and the packages that import it. See
+// docs/editors.md for the configuration of Neovim, VS Code, Helix and Emacs.
 package main
 
 import (
+	"os"
+
 	"golang.org/x/tools/go/analysis/multichecker"
 
 	"github.com/ctxvar/ctxvar/analyzers"
 )
 
-func main() { multichecker.Main(analyzers.All...) }
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "lsp" {
+		os.Exit(lspMain(os.Args[2:]))
+	}
+	exitIfSARIF(analyzers.All)
+	multichecker.Main(analyzers.All...)
+}

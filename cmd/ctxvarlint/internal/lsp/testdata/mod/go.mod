@@ -1,0 +1,13 @@
+module example.com/lsptest
+
+go 1.26.0
+
+require github.com/ctxvar/ctxvar v0.0.0
+
+require (
+	golang.org/x/mod v0.42.0 // indirect
+	golang.org/x/sync v0.24.0 // indirect
+	golang.org/x/tools v0.52.0 // indirect
+)
+
+replace github.com/ctxvar/ctxvar => ../../../../../..
