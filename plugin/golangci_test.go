@@ -126,7 +126,7 @@ func TestGolangciLint(t *testing.T) {
 		{
 			"list for a section",
 			"barego: [launchers]",
-			[]string{`setting "barego" must be a mapping of launchers, not a list`},
+			[]string{`setting "barego" must be a mapping of launchers, spawners, not a list`},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -23,6 +23,8 @@
 //	          barego:
 //	            launchers:
 //	              - (*example.com/pool.Pool).Go
+//	            spawners:
+//	              - example.com/pool.Spawn
 //
 // The settings are described by [Settings]. docs/golangci-lint.md in the
 // repository explains how to build the custom binary.
@@ -73,6 +75,13 @@ type BaregoSettings struct {
 	// importpath.Type.Method. barego reports the function arguments of
 	// their calls that use context variables.
 	Launchers []string `json:"launchers"`
+
+	// Spawners lists functions and methods, in the same forms, that run
+	// their func arguments in a copy of the caller's Context, as
+	// ctxvar.Spawn does. barego never reports their function arguments,
+	// and takes a function that hands its func parameter to one for a
+	// Spawn too.
+	Spawners []string `json:"spawners"`
 }
 
 // Plugin is the ctxvarlint linter for one golangci-lint configuration.
@@ -129,11 +138,15 @@ func (s *Settings) analyzers() ([]*analysis.Analyzer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Barego.apply(); err != nil {
+	bg, err := s.Barego.analyzer()
+	if err != nil {
 		return nil, err
 	}
 	var as []*analysis.Analyzer
 	for _, a := range analyzers.All {
+		if a == barego.Analyzer {
+			a = bg
+		}
 		if enabled[a.Name] {
 			as = append(as, a)
 		}
@@ -171,15 +184,32 @@ func (s *Settings) enabled() (map[string]bool, error) {
 	return enabled, nil
 }
 
-// apply configures barego. barego keeps the launchers it is told about
-// for the whole process, as its -launchers flag does: golangci-lint reads
-// one configuration per process, so every Plugin it makes adds the same
-// ones.
-func (b *BaregoSettings) apply() error {
-	if err := barego.AddLaunchers(b.Launchers...); err != nil {
-		// barego's message starts with its own name, which the
-		// setting's path already gives.
-		return fmt.Errorf("setting \"barego.launchers\": %s", strings.TrimPrefix(err.Error(), "barego: "))
+// analyzer returns the barego analyzer the settings configure, the
+// Plugin's own: barego.Analyzer stays as its flags left it. golangci-lint
+// makes one Plugin per run, and barego's fact types allow one barego
+// analyzer in a run.
+func (b *BaregoSettings) analyzer() (*analysis.Analyzer, error) {
+	// Each list is checked alone first, so that an error names its setting.
+	for _, list := range []struct {
+		key    string
+		config barego.Config
+	}{
+		{"barego.launchers", barego.Config{Launchers: b.Launchers}},
+		{"barego.spawners", barego.Config{Spawners: b.Spawners}},
+	} {
+		if _, err := barego.New(list.config); err != nil {
+			return nil, fmt.Errorf("setting %q: %s", list.key, trimName(err))
+		}
 	}
-	return nil
+	a, err := barego.New(barego.Config{Launchers: b.Launchers, Spawners: b.Spawners})
+	if err != nil {
+		return nil, fmt.Errorf("settings \"barego.launchers\" and \"barego.spawners\": %s", trimName(err))
+	}
+	return a, nil
+}
+
+// trimName returns the message of a barego error without its leading
+// "barego: ", which the setting's path already gives.
+func trimName(err error) string {
+	return strings.TrimPrefix(err.Error(), "barego: ")
 }

@@ -1,6 +1,8 @@
 package plugin
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -8,6 +10,8 @@ import (
 
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
 
 	"github.com/ctxvar/ctxvar/analyzers"
 	"github.com/ctxvar/ctxvar/analyzers/barego"
@@ -97,16 +101,80 @@ func without(all []string, drop ...string) []string {
 	return slices.DeleteFunc(slices.Clone(all), func(n string) bool { return slices.Contains(drop, n) })
 }
 
-func TestLaunchers(t *testing.T) {
-	const launcher = "(*example.com/plugintest/pool.Pool).Go"
-	build(t, settings{"barego": settings{"launchers": list(launcher, "example.com/plugintest/pool.Submit")}})
-	flag := barego.Analyzer.Flags.Lookup("launchers")
-	if flag == nil {
-		t.Fatal("barego has no launchers flag")
+// TestBaregoSettings checks that the barego settings reach the barego
+// analyzer the plugin builds, and only it: with pool.(*Pool).Go as a
+// launcher, barego reports the call of it in testdata/mod/app; as a
+// spawner, or without settings, it does not.
+func TestBaregoSettings(t *testing.T) {
+	pkgs := loadApp(t)
+	const launcher = "(*example.com/gcltest/pool.Pool).Go"
+	const finding = "pool.(*Pool).Go runs its function on another goroutine"
+	for _, tc := range []struct {
+		name string
+		conf any
+		want bool
+	}{
+		{"launcher", settings{"barego": settings{"launchers": list(launcher, "example.com/gcltest/pool.Submit")}}, true},
+		{"spawner", settings{"barego": settings{"spawners": list(launcher)}}, false},
+		{"no settings", nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := New(tc.conf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			as, _ := p.BuildAnalyzers()
+			i := slices.IndexFunc(as, func(a *analysis.Analyzer) bool { return a.Name == "barego" })
+			if i < 0 {
+				t.Fatal("no barego analyzer")
+			}
+			if as[i] == barego.Analyzer {
+				t.Error("the plugin runs barego.Analyzer, which its flags configure, not an analyzer of its own")
+			}
+			if got := baregoFindings(t, as[i], pkgs, finding); got != tc.want {
+				t.Errorf("barego reports the call of pool.(*Pool).Go: %v, want %v", got, tc.want)
+			}
+		})
 	}
-	if got := flag.Value.String(); !strings.Contains(got, launcher) {
-		t.Errorf("barego's launchers = %q, want them to include %q", got, launcher)
+}
+
+// loadApp loads testdata/mod/app and its dependencies from source, as an
+// analysis driver does for analyzers with facts.
+func loadApp(t *testing.T) []*packages.Package {
+	t.Helper()
+	cfg := &packages.Config{
+		Mode: packages.LoadAllSyntax,
+		Dir:  filepath.Join("testdata", "mod"),
+		Env:  append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off"),
 	}
+	pkgs, err := packages.Load(cfg, "./app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if packages.PrintErrors(pkgs) > 0 {
+		t.Fatal("testdata/mod/app does not load")
+	}
+	return pkgs
+}
+
+// baregoFindings runs a on pkgs and reports whether one of its diagnostics
+// contains text.
+func baregoFindings(t *testing.T, a *analysis.Analyzer, pkgs []*packages.Package, text string) bool {
+	t.Helper()
+	graph, err := checker.Analyze([]*analysis.Analyzer{a}, pkgs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for act := range graph.All() {
+		if act.Err != nil {
+			t.Errorf("%v: %v", act, act.Err)
+		}
+		for _, d := range act.Diagnostics {
+			found = found || strings.Contains(d.Message, text)
+		}
+	}
+	return found
 }
 
 func TestBadSettings(t *testing.T) {
@@ -123,7 +191,7 @@ func TestBadSettings(t *testing.T) {
 		{
 			"unknown barego key",
 			settings{"barego": settings{"lanchers": list("example.com/pool.Go")}},
-			[]string{`unknown setting "barego.lanchers"`, "the settings of barego are launchers"},
+			[]string{`unknown setting "barego.lanchers"`, "the settings of barego are launchers, spawners"},
 		},
 		{
 			"analyzer settings under a name that is not an analyzer's",
@@ -143,12 +211,12 @@ func TestBadSettings(t *testing.T) {
 		{
 			"list for a section",
 			settings{"barego": list("launchers")},
-			[]string{`setting "barego" must be a mapping of launchers, not a list`},
+			[]string{`setting "barego" must be a mapping of launchers, spawners, not a list`},
 		},
 		{
 			"boolean for a section",
 			settings{"barego": true},
-			[]string{`setting "barego" must be a mapping of launchers, not the boolean true`},
+			[]string{`setting "barego" must be a mapping of launchers, spawners, not the boolean true`},
 		},
 		{
 			"settings that are not a mapping",
@@ -189,6 +257,21 @@ func TestBadSettings(t *testing.T) {
 			"launcher with a bad receiver",
 			settings{"barego": settings{"launchers": list("(*Pool).Go")}},
 			[]string{`setting "barego.launchers": malformed launcher `, `"(*Pool).Go"`},
+		},
+		{
+			"malformed spawner",
+			settings{"barego": settings{"spawners": list("example.com/pool.Spawn", "example.com/pool")}},
+			[]string{`setting "barego.spawners": malformed spawner `, `"example.com/pool"`},
+		},
+		{
+			"number in spawners",
+			settings{"barego": settings{"spawners": []any{true}}},
+			[]string{`setting "barego.spawners[0]" must be a string, not the boolean true`},
+		},
+		{
+			"launcher that is a spawner too",
+			settings{"barego": settings{"launchers": list("(*example.com/pool.Pool).Go"), "spawners": list("example.com/pool.Pool.Go")}},
+			[]string{`settings "barego.launchers" and "barego.spawners": "example.com/pool.Pool.Go" is listed both as a launcher ("(*example.com/pool.Pool).Go") and as a spawner`},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

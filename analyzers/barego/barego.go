@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/ctxvar/ctxvar/analyzers/internal/docs"
 	"github.com/ctxvar/ctxvar/analyzers/internal/guard"
@@ -19,47 +20,74 @@ import (
 var doc string
 
 // Analyzer reports goroutines started without their parent's Context
-// whose functions use context variables.
-var Analyzer = &analysis.Analyzer{
-	Name:      "barego",
-	Doc:       docs.MustExtract(doc, "barego"),
-	URL:       "https://pkg.go.dev/github.com/ctxvar/ctxvar/analyzers/barego",
-	Run:       guard.Run(run),
-	Requires:  []*analysis.Analyzer{reach.Analyzer},
-	FactTypes: []analysis.Fact{new(Uses), new(Launcher), new(Binder)},
+// whose functions use context variables. It is configured by its flags,
+// -launchers and -spawners, which take the comma-separated lists of Config.
+var Analyzer = newFlagAnalyzer()
+
+// New returns a barego analyzer configured by c. The error names a
+// malformed entry of c, or one listed both as a launcher and as a spawner.
+//
+// The analyzers New returns, and Analyzer, share their fact types, which an
+// analysis driver accepts from one analyzer only: one run holds one barego
+// analyzer, and drivers that validate their analyzers with
+// analysis.Validate, as those of golang.org/x/tools and golangci-lint do,
+// refuse two.
+func New(c Config) (*analysis.Analyzer, error) {
+	s, err := c.compile()
+	if err != nil {
+		return nil, err
+	}
+	return newAnalyzer(func() *settings { return s }), nil
 }
 
-func init() {
-	Analyzer.Flags.Var(extraLaunchers, "launchers",
+func newFlagAnalyzer() *analysis.Analyzer {
+	config := newFlagConfig()
+	a := newAnalyzer(config.settings.Load)
+	a.Flags.Var(listFlag{config, &config.cfg.Launchers}, "launchers",
 		"comma-separated functions and methods that run their func arguments on another goroutine, "+
 			"as importpath.Func, (*importpath.Type).Method or importpath.Type.Method")
+	a.Flags.Var(listFlag{config, &config.cfg.Spawners}, "spawners",
+		"comma-separated functions and methods that run their func arguments in a copy of the caller's Context, "+
+			"as ctxvar.Spawn does, in the forms of -launchers")
+	return a
 }
 
-func run(pass *analysis.Pass, at *guard.Position) (any, error) {
+// newAnalyzer returns a barego analyzer whose passes get their settings
+// from settings, once each.
+func newAnalyzer(settings func() *settings) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name:     "barego",
+		Doc:      docs.MustExtract(doc, "barego"),
+		URL:      "https://pkg.go.dev/github.com/ctxvar/ctxvar/analyzers/barego",
+		Requires: []*analysis.Analyzer{reach.Analyzer},
+		Run: guard.Run(func(pass *analysis.Pass, at *guard.Position) (any, error) {
+			return run(pass, at, settings())
+		}),
+		FactTypes: []analysis.Fact{new(Uses), new(Launcher), new(Binder)},
+	}
+}
+
+func run(pass *analysis.Pass, at *guard.Position, s *settings) (any, error) {
 	if !pass.ResultOf[reach.Analyzer].(bool) {
 		return nil, nil
 	}
-	pa := newPkgAnalysis(pass, at)
+	pa := newPkgAnalysis(pass, at, s)
 	pa.summarize()
 	pa.findWrappers()
 	pa.exportUsesFacts()
 	pa.exportWrapperFacts()
 
 	r := report.New(pass)
-	for _, file := range pass.Files {
-		ast.Inspect(file, func(n ast.Node) bool {
+	for _, f := range pa.files {
+		for _, n := range f.checks {
+			at.At(n.Pos())
 			switch n := n.(type) {
-			case *ast.FuncDecl:
-				at.At(n.Pos())
-			case *ast.FuncLit:
-				at.At(n.Pos())
 			case *ast.GoStmt:
-				pa.checkGo(r, file, n)
+				pa.checkGo(r, f.file, n)
 			case *ast.CallExpr:
-				pa.checkLaunch(r, file, n)
+				pa.checkLaunch(r, f.file, n)
 			}
-			return true
-		})
+		}
 	}
 	return nil, nil
 }
@@ -74,7 +102,7 @@ func (pa *pkgAnalysis) exportUsesFacts() {
 
 // checkGo reports a go statement whose function uses the Context.
 func (pa *pkgAnalysis) checkGo(r *report.Reporter, file *ast.File, g *ast.GoStmt) {
-	sum := pa.eventSummary(pa.callEvent(g.Call))
+	sum := pa.actionSummary(pa.classifyCall(g.Call, typeutil.Callee(pa.info, g.Call), nil))
 	if !sum.usesContext() || r.Suppressed(g.Pos()) {
 		return
 	}
@@ -119,14 +147,14 @@ func (pa *pkgAnalysis) checkLaunch(r *report.Reporter, file *ast.File, call *ast
 	}
 }
 
-// eventSummary returns the summary of what running the call e describes
-// does with the Context.
-func (pa *pkgAnalysis) eventSummary(e *event) *summary {
-	if e == nil {
+// actionSummary returns the summary of what a call's action does with the
+// Context.
+func (pa *pkgAnalysis) actionSummary(a *action) *summary {
+	if a == nil {
 		return nil
 	}
 	s := new(summary)
-	pa.apply(s, e, varState{})
+	pa.apply(s, a, varState{})
 	return s
 }
 
@@ -219,7 +247,7 @@ func (pa *pkgAnalysis) describe(sum *summary) string {
 	if reads := sum.sortedReads(); len(reads) > 0 {
 		var names []string
 		for _, r := range reads {
-			names = append(names, r.Var.in(path)+"."+r.Method)
+			names = append(names, r.name().in(path)+"."+r.Method)
 		}
 		verb := " sees none of the caller's values"
 		if len(names) > 1 {

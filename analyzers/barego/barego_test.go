@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/ctxvar/ctxvar/analyzers/barego"
@@ -14,36 +15,121 @@ func TestAnalyzer(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), barego.Analyzer, "./a", "./b", "./c")
 }
 
+// setFlag sets one of Analyzer's flags for the rest of the test.
+func setFlag(t *testing.T, name, value string) {
+	t.Helper()
+	flags := &barego.Analyzer.Flags
+	old := flags.Lookup(name).Value.String()
+	if err := flags.Set(name, value); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := flags.Set(name, old); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
 // TestLaunchersFlag checks launchers added with -launchers, in both forms
 // of method names.
 func TestLaunchersFlag(t *testing.T) {
-	flags := &barego.Analyzer.Flags
-	old := flags.Lookup("launchers").Value.String()
-	if err := flags.Set("launchers", "example.com/barego/b.Later, (*example.com/barego/b.Queue).Push"); err != nil {
-		t.Fatal(err)
+	for _, value := range []string{
+		"example.com/barego/b.Later, (*example.com/barego/b.Queue).Push",
+		"example.com/barego/b.Queue.Push,example.com/barego/b.Later",
+	} {
+		t.Run(value, func(t *testing.T) {
+			setFlag(t, "launchers", value)
+			analysistest.Run(t, analysistest.TestData(), barego.Analyzer, "./flagged")
+		})
 	}
-	defer func() {
-		if err := flags.Set("launchers", old); err != nil {
-			t.Fatal(err)
-		}
-	}()
-	analysistest.Run(t, analysistest.TestData(), barego.Analyzer, "./flagged")
 }
 
-// TestLaunchersFlagMethodForm checks the importpath.Type.Method form.
-func TestLaunchersFlagMethodForm(t *testing.T) {
+func TestSpawnersFlag(t *testing.T) {
+	setFlag(t, "spawners", "example.com/barego/b.Async,(*example.com/barego/b.Queue).Push")
+	analysistest.Run(t, analysistest.TestData(), barego.Analyzer, "./spawners")
+}
+
+func TestBadFlags(t *testing.T) {
 	flags := &barego.Analyzer.Flags
-	old := flags.Lookup("launchers").Value.String()
-	if err := flags.Set("launchers", "example.com/barego/b.Queue.Push,example.com/barego/b.Later"); err != nil {
+	if err := flags.Set("launchers", "time"); err == nil || !strings.Contains(err.Error(), `malformed launcher "time"`) {
+		t.Errorf("-launchers=time: err = %v; want one naming \"time\"", err)
+	}
+	if err := flags.Set("spawners", "example.com/p.F,(*T).M"); err == nil || !strings.Contains(err.Error(), `malformed spawner "(*T).M"`) {
+		t.Errorf("-spawners=example.com/p.F,(*T).M: err = %v; want one naming \"(*T).M\"", err)
+	}
+	setFlag(t, "launchers", "example.com/p.F")
+	if err := flags.Set("spawners", "example.com/p.F"); err == nil || !strings.Contains(err.Error(), "both as a launcher") {
+		t.Errorf("-spawners naming a launcher: err = %v", err)
+	}
+	for _, name := range []string{"launchers", "spawners"} {
+		if got := flags.Lookup(name).Value.String(); strings.Contains(got, "(*T).M") || (name == "spawners" && got != "") {
+			t.Errorf("failed Sets left -%s=%q", name, got)
+		}
+	}
+}
+
+// TestNew checks analyzers configured by New, which leave Analyzer as it
+// was.
+func TestNew(t *testing.T) {
+	launchers, err := barego.New(barego.Config{Launchers: []string{"example.com/barego/b.Later", "(*example.com/barego/b.Queue).Push"}})
+	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() {
-		if err := flags.Set("launchers", old); err != nil {
-			t.Fatal(err)
+	analysistest.Run(t, analysistest.TestData(), launchers, "./flagged")
+
+	spawners, err := barego.New(barego.Config{Spawners: []string{"example.com/barego/b.Async", "example.com/barego/b.Queue.Push"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, analysistest.TestData(), spawners, "./spawners")
+
+	for _, name := range []string{"launchers", "spawners"} {
+		if got := barego.Analyzer.Flags.Lookup(name).Value.String(); got != "" {
+			t.Errorf("New changed Analyzer's -%s to %q", name, got)
 		}
-	}()
-	analysistest.Run(t, analysistest.TestData(), barego.Analyzer, "./flagged")
+	}
+	// Analyzer, unconfigured, does not know b.Later.
+	var recorder recordT
+	analysistest.Run(&recorder, analysistest.TestData(), barego.Analyzer, "./flagged")
+	if !recorder.failed {
+		t.Error("Analyzer reported the calls of b.Later that only a configured analyzer knows")
+	}
+
+	for _, c := range []struct {
+		config barego.Config
+		want   string
+	}{
+		{barego.Config{Launchers: []string{"example.com/ok.F", "(*example.com/p.T.M"}}, `malformed launcher "(*example.com/p.T.M"`},
+		{barego.Config{Spawners: []string{"example.com/p"}}, `malformed spawner "example.com/p"`},
+		{barego.Config{Launchers: []string{"example.com/p.F"}, Spawners: []string{" example.com/p.F"}}, `"example.com/p.F" is listed both as a launcher`},
+	} {
+		if a, err := barego.New(c.config); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("New(%+v) = %v, %v; want an error containing %q", c.config, a, err, c.want)
+		}
+	}
 }
+
+// TestOneInstancePerRun checks that a driver refuses two barego analyzers,
+// which would share their fact types.
+func TestOneInstancePerRun(t *testing.T) {
+	a, err := barego.New(barego.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := analysis.Validate([]*analysis.Analyzer{a}); err != nil {
+		t.Errorf("one analyzer made by New does not validate: %v", err)
+	}
+	err = analysis.Validate([]*analysis.Analyzer{barego.Analyzer, a})
+	if err == nil || !strings.Contains(err.Error(), "registered by two analyzers") {
+		t.Errorf("Validate of two barego analyzers: err = %v; want a fact type registered by two analyzers", err)
+	}
+}
+
+// recordT is an analysistest.Testing that records a failure instead of
+// failing the test.
+type recordT struct{ failed bool }
+
+func (r *recordT) Errorf(format string, args ...any) { r.failed = true }
 
 func TestSuggestedFixes(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), barego.Analyzer, "./fix", "./fiximport", "./fixalias", "./fixnone")
@@ -59,29 +145,4 @@ func TestFixedCompiles(t *testing.T) {
 	dir := testmodule.Fixed(t, analysistest.TestData())
 	testmodule.Go(t, dir, "build", "./...")
 	testmodule.Go(t, dir, "vet", "./fix", "./fiximport", "./fixalias", "./fixnone")
-}
-
-func TestAddLaunchers(t *testing.T) {
-	flags := &barego.Analyzer.Flags
-	old := flags.Lookup("launchers").Value.String()
-	defer func() {
-		if err := flags.Set("launchers", old); err != nil {
-			t.Fatal(err)
-		}
-	}()
-	if err := barego.AddLaunchers("example.com/barego/b.Later", "(*example.com/barego/b.Queue).Push"); err != nil {
-		t.Fatal(err)
-	}
-	analysistest.Run(t, analysistest.TestData(), barego.Analyzer, "./flagged")
-
-	err := barego.AddLaunchers("example.com/ok.F", "(*example.com/p.T.M")
-	if err == nil || !strings.Contains(err.Error(), `"(*example.com/p.T.M"`) {
-		t.Errorf("AddLaunchers with a malformed name: err = %v; want one naming it", err)
-	}
-	if got := flags.Lookup("launchers").Value.String(); strings.Contains(got, "example.com/ok.F") {
-		t.Errorf("a failed AddLaunchers added names: %q", got)
-	}
-	if err := flags.Set("launchers", "time"); err == nil || !strings.Contains(err.Error(), `"time"`) {
-		t.Errorf("-launchers=time: err = %v; want one naming \"time\"", err)
-	}
 }

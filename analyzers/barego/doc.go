@@ -70,7 +70,8 @@
 // Async's own go statement is not reported, since Async cannot know what fn
 // does; its calls are, when the function they pass uses the Context. A
 // function that hands its func parameter to ctxvar.Spawn, Bind, BindErr or
-// BindArg is not a launcher but a Spawn: its calls are fine.
+// BindArg, or to a spawner (see Options), is not a launcher but a Spawn: its
+// calls are fine.
 //
 // What counts as using the Context. barego reports only the Vars that a
 // function may read, on some path, before a Set of that Var on that path:
@@ -93,7 +94,9 @@
 // snapshot and is not reported. Vars are identified when they are
 // package-level variables or fields of package-level struct types; reads of
 // other Vars (a local variable holding a Var, a Var returned by a call) are
-// not reported. Test files are checked too.
+// not reported. A field is named as the code reads it: Config.Region when
+// read through the package-level variable Config, Settings.Region, by its
+// type, when read through another value. Test files are checked too.
 //
 // Suggested fixes. The fixes keep what a go statement evaluates at once:
 // its function value, a method value's receiver and its arguments are
@@ -133,16 +136,31 @@
 // A //lint:file-ignore barego directive, with a reason, suppresses the
 // reports of a whole file. Generated files are not reported.
 //
-// Flags. The -launchers flag adds launchers: a comma-separated list of
-// functions and methods, in the form importpath.Func,
-// (*importpath.Type).Method or importpath.Type.Method, whose func-typed
-// arguments run on another goroutine:
+// Options. Two lists of functions and methods, each in the form
+// importpath.Func, (*importpath.Type).Method or importpath.Type.Method,
+// tell barego what it cannot see:
 //
-//	ctxvarlint -barego.launchers='example.com/pool.Submit,(*example.com/pool.Pool).Go' ./...
+//   - launchers run their func arguments on another goroutine, as a worker
+//     pool that receives functions on a channel does: the function
+//     arguments of their calls that use the Context are reported;
+//   - spawners run their func arguments in a copy of the caller's Context,
+//     as ctxvar.Spawn and Bind do, by means of their own: their function
+//     arguments are never reported, even when barego finds a spawner to be
+//     a launcher, and a function that hands its func parameter to one is a
+//     Spawn too.
 //
-// Setting the flag replaces the launchers it set before; a malformed entry
-// is an error that names it. Programs that configure barego from Go, such as
-// a golangci-lint plugin, call AddLaunchers.
+// The ctxvarlint command takes them as comma-separated flags:
+//
+//	ctxvarlint -barego.launchers='example.com/pool.Submit,(*example.com/pool.Pool).Go' -barego.spawners=example.com/pool.Spawn ./...
+//
+// Setting a flag replaces the list it set before. A malformed entry, or a
+// function listed both as a launcher and as a spawner, is an error that
+// names it. The flags configure the Analyzer variable; programs that build
+// their analyzers from Go, such as the golangci-lint plugin (settings
+// barego.launchers and barego.spawners), get one configured by New with a
+// Config instead. One run holds one barego analyzer: the analyzers share
+// their fact types, and analysis drivers refuse two analyzers with the same
+// fact type.
 //
 // Facts. barego exports three facts about functions: Uses (the Vars a
 // function may read before setting them, the runtime functions by which it

@@ -8,7 +8,8 @@ import (
 )
 
 // A VarRef identifies a Var across packages: a package-level variable, or a
-// field of a package-level named struct type (Name is then "Type.field").
+// field of a package-level named struct type (Name is then "Type.field",
+// whatever value of the type holds the field).
 type VarRef struct {
 	Pkg     string // import path of the declaring package
 	PkgName string // its name, to qualify the Var outside that package
@@ -31,10 +32,25 @@ func compareVarRef(a, b VarRef) int {
 type Read struct {
 	Var    VarRef
 	Method string // Get, GetOr or Lookup
+
+	// Via names the Var as the code that reads it does, when that is not
+	// as Var does: a field of a package-level struct variable is read
+	// through the variable (Config.Region, Var being Settings.Region).
+	// It is zero otherwise.
+	Via VarRef
 }
 
+// name returns the Var as the code that reads it names it.
+func (r Read) name() VarRef {
+	if r.Via.Name != "" {
+		return r.Via
+	}
+	return r.Var
+}
+
+// compareRead orders reads by the names they show.
 func compareRead(a, b Read) int {
-	return cmp.Or(compareVarRef(a.Var, b.Var), cmp.Compare(a.Method, b.Method))
+	return cmp.Or(compareVarRef(a.name(), b.name()), cmp.Compare(a.Method, b.Method), compareVarRef(a.Var, b.Var))
 }
 
 // Uses is the fact of a function that uses the Context of the goroutine that
@@ -79,7 +95,7 @@ func (u *Uses) String() string {
 func joinReads(reads []Read, pkg, sep string) string {
 	var names []string
 	for _, r := range reads {
-		names = append(names, r.Var.in(pkg)+"."+r.Method)
+		names = append(names, r.name().in(pkg)+"."+r.Method)
 	}
 	return strings.Join(names, sep)
 }
@@ -136,11 +152,14 @@ func paramList(idx []int, names []string) string {
 }
 
 // summary is a function's use of its goroutine's Context, as the package
-// analysis builds it; Uses is its exported form.
+// analysis builds it; Uses is its exported form. Its lists have no
+// duplicates and are short, a few Vars, so they are searched linearly;
+// those of a summary made from a fact share the fact's slices and never
+// grow.
 type summary struct {
-	reads   map[Read]bool
-	carries map[string]bool
-	sets    map[VarRef]bool
+	reads   []Read
+	carries []string
+	sets    []VarRef
 	setsAny bool
 }
 
@@ -153,61 +172,44 @@ func (s *summary) empty() bool {
 }
 
 func (s *summary) addRead(r Read) bool {
-	if s.reads[r] {
+	if slices.Contains(s.reads, r) {
 		return false
 	}
-	if s.reads == nil {
-		s.reads = make(map[Read]bool)
-	}
-	s.reads[r] = true
+	s.reads = append(s.reads, r)
 	return true
 }
 
 func (s *summary) addCarry(c string) bool {
-	if s.carries[c] {
+	if slices.Contains(s.carries, c) {
 		return false
 	}
-	if s.carries == nil {
-		s.carries = make(map[string]bool)
-	}
-	s.carries[c] = true
+	s.carries = append(s.carries, c)
 	return true
 }
 
 func (s *summary) addSet(v VarRef) bool {
-	if s.sets[v] {
+	if slices.Contains(s.sets, v) {
 		return false
 	}
-	if s.sets == nil {
-		s.sets = make(map[VarRef]bool)
-	}
-	s.sets[v] = true
+	s.sets = append(s.sets, v)
 	return true
 }
 
 func (s *summary) sortedReads() []Read {
-	reads := make([]Read, 0, len(s.reads))
-	for r := range s.reads {
-		reads = append(reads, r)
-	}
+	reads := slices.Clone(s.reads)
 	slices.SortFunc(reads, compareRead)
 	return reads
 }
 
 func (s *summary) sortedCarries() []string {
-	carries := make([]string, 0, len(s.carries))
-	for c := range s.carries {
-		carries = append(carries, c)
-	}
+	carries := slices.Clone(s.carries)
 	slices.Sort(carries)
 	return carries
 }
 
 func (s *summary) fact(pkg string) *Uses {
 	u := &Uses{Pkg: pkg, Reads: s.sortedReads(), Carries: s.sortedCarries(), SetsAny: s.setsAny}
-	for v := range s.sets {
-		u.Sets = append(u.Sets, v)
-	}
+	u.Sets = slices.Clone(s.sets)
 	slices.SortFunc(u.Sets, compareVarRef)
 	if len(u.Reads) == 0 {
 		u.Reads = nil
@@ -215,19 +217,12 @@ func (s *summary) fact(pkg string) *Uses {
 	if len(u.Carries) == 0 {
 		u.Carries = nil
 	}
+	if len(u.Sets) == 0 {
+		u.Sets = nil
+	}
 	return u
 }
 
 func summaryOf(u *Uses) *summary {
-	s := &summary{setsAny: u.SetsAny}
-	for _, r := range u.Reads {
-		s.addRead(r)
-	}
-	for _, c := range u.Carries {
-		s.addCarry(c)
-	}
-	for _, v := range u.Sets {
-		s.addSet(v)
-	}
-	return s
+	return &summary{reads: u.Reads, carries: u.Carries, sets: u.Sets, setsAny: u.SetsAny}
 }

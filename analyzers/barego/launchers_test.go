@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestParseLauncher(t *testing.T) {
+func TestParseFuncName(t *testing.T) {
 	valid := map[string]string{
 		"time.AfterFunc":                         "time.AfterFunc",
 		"example.com/pool.Submit":                "example.com/pool.Submit",
@@ -18,9 +18,9 @@ func TestParseLauncher(t *testing.T) {
 		"(*example.com/deep/path/pool.Pool).Run": "example.com/deep/path/pool.Pool.Run",
 	}
 	for name, want := range valid {
-		got, err := parseLauncher(name)
+		got, err := parseFuncName(name)
 		if err != nil || got != want {
-			t.Errorf("parseLauncher(%q) = %q, %v; want %q", name, got, err, want)
+			t.Errorf("parseFuncName(%q) = %q, %v; want %q", name, got, err, want)
 		}
 	}
 	malformed := []string{
@@ -44,52 +44,14 @@ func TestParseLauncher(t *testing.T) {
 		`"time.AfterFunc"`,
 	}
 	for _, name := range malformed {
-		_, err := parseLauncher(name)
-		if err == nil {
-			t.Errorf("parseLauncher(%q) succeeded; want an error", name)
-			continue
+		if key, err := parseFuncName(name); err == nil {
+			t.Errorf("parseFuncName(%q) = %q; want an error", name, key)
 		}
-		if !strings.Contains(err.Error(), strconv.Quote(name)) {
-			t.Errorf("parseLauncher(%q) error %q does not name the entry", name, err)
+		for _, kind := range []string{"launcher", "spawner"} {
+			_, err := parseEntries(kind, []string{"time.AfterFunc", name})
+			if err == nil || !strings.Contains(err.Error(), "malformed "+kind+" "+strconv.Quote(name)) {
+				t.Errorf("parseEntries(%q, %q): error %v does not name the entry", kind, name, err)
+			}
 		}
-	}
-}
-
-func TestLauncherListSet(t *testing.T) {
-	l := new(launcherList)
-	if err := l.Set(" example.com/p.F ,, (*example.com/p.T).M,example.com/p.F"); err != nil {
-		t.Fatal(err)
-	}
-	if got, want := l.String(), "example.com/p.F,(*example.com/p.T).M"; got != want {
-		t.Errorf("String() = %q; want %q", got, want)
-	}
-	keys := l.snapshot()
-	if !keys["example.com/p.F"] || !keys["example.com/p.T.M"] || len(keys) != 2 {
-		t.Errorf("keys = %v", keys)
-	}
-
-	err := l.Set("example.com/p.G,bad")
-	if err == nil || !strings.Contains(err.Error(), `"bad"`) {
-		t.Errorf("Set with a malformed entry: err = %v; want one naming \"bad\"", err)
-	}
-	if got := l.String(); got != "example.com/p.F,(*example.com/p.T).M" {
-		t.Errorf("a failed Set changed the list to %q", got)
-	}
-
-	if err := l.add([]string{"example.com/p.G", "example.com/p.F"}); err != nil {
-		t.Fatal(err)
-	}
-	if got, want := l.String(), "example.com/p.F,(*example.com/p.T).M,example.com/p.G"; got != want {
-		t.Errorf("after add, String() = %q; want %q", got, want)
-	}
-	if keys["example.com/p.G"] {
-		t.Error("add changed a snapshot taken before it")
-	}
-
-	if err := l.Set(""); err != nil {
-		t.Fatal(err)
-	}
-	if l.String() != "" || len(l.snapshot()) != 0 {
-		t.Errorf("Set(\"\") left %q", l.String())
 	}
 }

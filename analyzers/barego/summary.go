@@ -1,9 +1,10 @@
 package barego
 
 import (
+	"cmp"
 	"go/ast"
+	"go/token"
 	"go/types"
-	"maps"
 	"slices"
 	"strings"
 
@@ -23,17 +24,23 @@ type pkgAnalysis struct {
 	info *types.Info
 	api  *ctxvarapi.API // nil when the package does not import the runtime
 	at   *guard.Position
+	set  *settings
+
+	files []*fileChecks // the nodes to check, file by file
 
 	funcs []*fnode                 // every function declaration and literal with a body
 	decls map[*types.Func]*fnode   // declared functions, by object
 	lits  map[*ast.FuncLit]*fnode  // function literals
 	facts map[*types.Func]*summary // imported Uses facts; nil when there is none
 
-	// fieldOwners names the package-level struct type declaring each
-	// field, per package, so that a field holding a Var can be named.
+	// fieldOwners names each field of a package-level struct type as
+	// Type.field, per package, so that a field holding a Var can be named.
 	fieldOwners map[*types.Package]map[*types.Var]string
 
-	extra    map[string]bool               // launchers added by -launchers
+	stack []*callRecord // buildEvents' stack of enclosing calls
+
+	callees map[*types.Func]*calleeInfo // the functions called statically
+
 	wrappers map[*types.Func]*wrapperRoles // this package's launchers and binders
 	imported map[*types.Func]*wrapperRoles // imported Launcher and Binder facts
 	content  map[string][]byte             // file contents, for fixes
@@ -42,9 +49,11 @@ type pkgAnalysis struct {
 // An fnode is a function declaration or literal being summarized.
 type fnode struct {
 	body   *ast.BlockStmt
-	cfg    *cfg.CFG
-	blocks [][]*event // the events of each CFG block, in evaluation order
-	events []*event   // all of them
+	calls  []callRecord // the calls in the body that can matter, in preorder
+	mayUse bool         // it may use the Context, whatever the Vars set
+	cfg    *cfg.CFG     // built when needed: for flow
+	blocks [][]*event   // the events of each CFG block, in evaluation order
+	events []*event     // all of them
 	sum    summary
 
 	callers []*fnode // functions of the package that call it
@@ -59,16 +68,22 @@ const (
 	evCall                   // a static call, whose callee's summary applies
 )
 
-// An event is something a function does with its goroutine's Context.
+// An action is what a call does with its goroutine's Context.
+type action struct {
+	kind    eventKind
+	read    Read
+	set     VarRef
+	setAny  bool // a Set of a Var that cannot be identified, or a call of unknown code
+	carry   string
+	carried ast.Expr    // the function Spawn, Bind, BindErr or BindArg carries the Context to
+	callee  *types.Func // evCall of a declared function (generic origin)
+	lit     *ast.FuncLit
+}
+
+// An event is the action of a call at one place in a function's CFG; a
+// call the CFG holds twice has two events, which share the action.
 type event struct {
-	kind     eventKind
-	read     Read
-	set      VarRef
-	setAny   bool // a Set of a Var that cannot be identified, or a call of unknown code
-	carry    string
-	carried  ast.Expr    // the function Spawn, Bind, BindErr or BindArg carries the Context to
-	callee   *types.Func // evCall of a declared function (generic origin)
-	lit      *ast.FuncLit
+	*action
 	call     *ast.CallExpr // the call the event comes from
 	deferred bool          // runs when the function returns
 
@@ -78,42 +93,42 @@ type event struct {
 }
 
 // varState is a set of Vars; all means every Var (also the state of
-// unreachable code, where nothing is reported).
+// unreachable code, where nothing is reported). Its list is short, and
+// shared: states are copied before they change.
 type varState struct {
-	vars map[VarRef]bool
+	vars []VarRef
 	all  bool
 }
 
-func (s varState) has(v VarRef) bool { return s.all || s.vars[v] }
+func (s varState) has(v VarRef) bool { return s.all || slices.Contains(s.vars, v) }
 func (s varState) empty() bool       { return !s.all && len(s.vars) == 0 }
 
-func (s varState) clone() varState {
-	return varState{vars: maps.Clone(s.vars), all: s.all}
+// with returns s with v added. When shared is set, s's list is another
+// state's too, and with adds v to a copy; it returns whether the result's
+// list is still shared.
+func (s varState) with(v VarRef, shared bool) (varState, bool) {
+	if s.has(v) {
+		return s, shared
+	}
+	if shared {
+		s.vars = slices.Clip(s.vars) // append copies
+	}
+	s.vars = append(s.vars, v)
+	return s, false
 }
 
-func (s *varState) add(v VarRef) {
-	if s.all {
-		return
-	}
-	if s.vars == nil {
-		s.vars = make(map[VarRef]bool)
-	}
-	s.vars[v] = true
-}
-
-// addSets adds the Vars a callee may set.
-func (s *varState) addSets(sum *summary) {
+// withSets returns s with the Vars a callee may set added, as with does.
+func (s varState) withSets(sum *summary, shared bool) (varState, bool) {
 	if sum == nil {
-		return
+		return s, shared
 	}
 	if sum.setsAny {
-		s.all = true
-		s.vars = nil
-		return
+		return varState{all: true}, false
 	}
-	for v := range sum.sets {
-		s.add(v)
+	for _, v := range sum.sets {
+		s, shared = s.with(v, shared)
 	}
+	return s, shared
 }
 
 // meet intersects s with t (s is the state already on a block's entry).
@@ -122,31 +137,35 @@ func meet(s, t varState) (varState, bool) {
 		return s, false
 	}
 	if s.all {
-		return t.clone(), true
+		return t, true // states are copied before they change
 	}
 	changed := false
-	out := varState{vars: make(map[VarRef]bool)}
-	for v := range s.vars {
-		if t.vars[v] {
-			out.vars[v] = true
+	var out varState
+	for _, v := range s.vars {
+		if slices.Contains(t.vars, v) {
+			out.vars = append(out.vars, v)
 		} else {
 			changed = true
 		}
 	}
-	return out, changed
+	if !changed {
+		return s, false
+	}
+	return out, true
 }
 
-func newPkgAnalysis(pass *analysis.Pass, at *guard.Position) *pkgAnalysis {
+func newPkgAnalysis(pass *analysis.Pass, at *guard.Position, s *settings) *pkgAnalysis {
 	return &pkgAnalysis{
 		pass:        pass,
 		info:        pass.TypesInfo,
 		api:         ctxvarapi.Of(pass.Pkg),
 		at:          at,
+		set:         s,
 		decls:       make(map[*types.Func]*fnode),
 		lits:        make(map[*ast.FuncLit]*fnode),
 		facts:       make(map[*types.Func]*summary),
 		fieldOwners: make(map[*types.Package]map[*types.Var]string),
-		extra:       extraLaunchers.snapshot(),
+		callees:     make(map[*types.Func]*calleeInfo),
 		wrappers:    make(map[*types.Func]*wrapperRoles),
 		imported:    make(map[*types.Func]*wrapperRoles),
 		content:     make(map[string][]byte),
@@ -161,32 +180,23 @@ func newPkgAnalysis(pass *analysis.Pass, at *guard.Position) *pkgAnalysis {
 // every path to each event (a must-analysis over its CFG, where a call sets
 // what its callee may set: unsure means silent); then the Vars each
 // function may read before setting them (a union over its events and
-// callees, each filtered by the state before it).
+// callees, each filtered by the state before it). The must-analysis, and
+// the CFG it needs, are spent only on functions that may use the Context
+// at all, which a cheaper union tells first.
 func (pa *pkgAnalysis) summarize() {
-	for _, f := range pa.pass.Files {
-		ast.Inspect(f, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.FuncDecl:
-				if n.Body == nil {
-					return false
-				}
-				obj, _ := pa.info.Defs[n.Name].(*types.Func)
-				if obj == nil {
-					return false
-				}
-				pa.at.At(n.Pos())
-				pa.decls[obj] = pa.newNode(n.Body)
-			case *ast.FuncLit:
-				pa.at.At(n.Pos())
-				pa.lits[n] = pa.newNode(n.Body)
-			}
-			return true
-		})
+	pa.collect()
+	// Until a function needs its CFG, its events are its calls, once each:
+	// the steps that take unions need no more.
+	for _, fn := range pa.funcs {
+		fn.events = make([]*event, len(fn.calls))
+		for i, c := range fn.calls {
+			fn.events[i] = &event{action: c.action, call: c.call, deferred: c.deferred}
+		}
 	}
 
 	for _, fn := range pa.funcs {
 		for _, e := range fn.events {
-			for _, callee := range []*fnode{pa.calleeNode(e), pa.carriedNode(e)} {
+			for _, callee := range []*fnode{pa.calleeNode(e.action), pa.carriedNode(e.action)} {
 				if callee != nil && callee != fn && !slices.Contains(callee.callers, fn) {
 					callee.callers = append(callee.callers, fn)
 				}
@@ -208,14 +218,14 @@ func (pa *pkgAnalysis) summarize() {
 					grew = true
 				}
 			case evCall:
-				cs := pa.calleeSummary(e)
+				cs := pa.calleeSummary(e.action)
 				if cs == nil || cs == &fn.sum {
 					continue
 				}
 				if cs.setsAny && !fn.sum.setsAny {
 					fn.sum.setsAny, grew = true, true
 				}
-				for v := range cs.sets {
+				for _, v := range cs.sets {
 					if fn.sum.addSet(v) {
 						grew = true
 					}
@@ -225,10 +235,27 @@ func (pa *pkgAnalysis) summarize() {
 		return grew
 	})
 
+	// Which functions may use the Context, if no Var were ever set: a
+	// function that may not reads nothing before setting it, whatever it
+	// sets, and needs no CFG.
+	pa.fixpoint(func(fn *fnode) bool {
+		if fn.mayUse {
+			return false
+		}
+		for _, e := range fn.events {
+			if e.kind == evRead || e.kind == evCarry || (e.kind == evCall && pa.calleeMayUse(e.action)) {
+				fn.mayUse = true
+				return true
+			}
+		}
+		return false
+	})
+
 	// The Vars set before each event.
 	for _, fn := range pa.funcs {
-		pa.at.At(fn.body.Pos())
-		pa.flow(fn)
+		if fn.mayUse {
+			pa.flowOf(fn)
+		}
 	}
 
 	// The Vars each function may read before setting them.
@@ -241,12 +268,32 @@ func (pa *pkgAnalysis) summarize() {
 				// the function: only Vars it never sets count.
 				filter = varState{vars: fn.sum.sets, all: fn.sum.setsAny}
 			}
-			if pa.apply(&fn.sum, e, filter) {
+			if pa.apply(&fn.sum, e.action, filter) {
 				grew = true
 			}
 		}
 		return grew
 	})
+}
+
+// calleeMayUse reports whether the function an evCall action calls may use
+// the Context.
+func (pa *pkgAnalysis) calleeMayUse(a *action) bool {
+	if fn := pa.calleeNode(a); fn != nil {
+		return fn.mayUse
+	}
+	return pa.calleeSummary(a).usesContext()
+}
+
+// flowOf builds fn's CFG and events, and finds the Vars set before each
+// event, unless done already. It needs the Vars each function may set.
+func (pa *pkgAnalysis) flowOf(fn *fnode) {
+	if fn.cfg != nil || len(fn.calls) == 0 {
+		return
+	}
+	pa.at.At(fn.body.Pos())
+	pa.buildEvents(fn)
+	pa.flow(fn)
 }
 
 // fixpoint runs step on every function, and again on the callers of each
@@ -279,7 +326,7 @@ func (pa *pkgAnalysis) fixpoint(step func(*fnode) bool) {
 // used: always for Copy, whose snapshot may run anything, and for a
 // function that cannot be resolved; for one that can, when it uses the
 // Context.
-func (pa *pkgAnalysis) carriesToUser(e *event) bool {
+func (pa *pkgAnalysis) carriesToUser(e *action) bool {
 	if e.carried == nil {
 		return true
 	}
@@ -296,7 +343,7 @@ func (pa *pkgAnalysis) carriesToUser(e *event) bool {
 
 // carriedNode returns the function of this package an evCarry event carries
 // the Context to.
-func (pa *pkgAnalysis) carriedNode(e *event) *fnode {
+func (pa *pkgAnalysis) carriedNode(e *action) *fnode {
 	if e.kind != evCarry || e.carried == nil {
 		return nil
 	}
@@ -310,7 +357,7 @@ func (pa *pkgAnalysis) carriedNode(e *event) *fnode {
 }
 
 // calleeNode returns the function of this package an evCall event calls.
-func (pa *pkgAnalysis) calleeNode(e *event) *fnode {
+func (pa *pkgAnalysis) calleeNode(e *action) *fnode {
 	switch {
 	case e.kind != evCall:
 		return nil
@@ -322,7 +369,7 @@ func (pa *pkgAnalysis) calleeNode(e *event) *fnode {
 
 // apply adds to sum what event e reads or carries, leaving out the Vars in
 // filter; it reports whether sum grew.
-func (pa *pkgAnalysis) apply(sum *summary, e *event, filter varState) bool {
+func (pa *pkgAnalysis) apply(sum *summary, e *action, filter varState) bool {
 	grew := false
 	switch e.kind {
 	case evRead:
@@ -338,13 +385,13 @@ func (pa *pkgAnalysis) apply(sum *summary, e *event, filter varState) bool {
 		if cs == nil || cs == sum {
 			return false
 		}
-		for r := range cs.reads {
+		for _, r := range cs.reads {
 			if !filter.has(r.Var) && sum.addRead(r) {
 				grew = true
 			}
 		}
 		if filter.empty() {
-			for c := range cs.carries {
+			for _, c := range cs.carries {
 				if sum.addCarry(c) {
 					grew = true
 				}
@@ -355,18 +402,51 @@ func (pa *pkgAnalysis) apply(sum *summary, e *event, filter varState) bool {
 }
 
 func (pa *pkgAnalysis) newNode(body *ast.BlockStmt) *fnode {
-	fn := &fnode{body: body, cfg: cfg.New(body, pa.mayReturn)}
-	fn.blocks = make([][]*event, len(fn.cfg.Blocks))
-	for _, b := range fn.cfg.Blocks {
-		for _, n := range b.Nodes {
-			pa.nodeEvents(n, func(e *event) {
-				fn.blocks[b.Index] = append(fn.blocks[b.Index], e)
-				fn.events = append(fn.events, e)
-			})
-		}
-	}
+	fn := &fnode{body: body}
 	pa.funcs = append(pa.funcs, fn)
 	return fn
+}
+
+// buildEvents builds fn's CFG and finds the events of each of its blocks.
+//
+// The events of a CFG node are those of the calls in it, in evaluation
+// order: a call's operands before the call, that is, in postorder. Function
+// literals are not run where they appear and contribute nothing unless
+// called on the spot; a go statement's function runs elsewhere, but its
+// operands are evaluated here. fn.calls holds exactly the calls that make
+// events, in preorder, so a node's calls are those that start within it,
+// and a stack turns their preorder into postorder.
+func (pa *pkgAnalysis) buildEvents(fn *fnode) {
+	fn.cfg = cfg.New(fn.body, pa.mayReturn)
+	fn.blocks = make([][]*event, len(fn.cfg.Blocks))
+	fn.events = fn.events[:0]
+	for _, b := range fn.cfg.Blocks {
+		emit := func(c *callRecord) {
+			e := &event{action: c.action, call: c.call, deferred: c.deferred}
+			fn.blocks[b.Index] = append(fn.blocks[b.Index], e)
+			fn.events = append(fn.events, e)
+		}
+		for _, n := range b.Nodes {
+			pos, end := n.Pos(), n.End()
+			i, _ := slices.BinarySearchFunc(fn.calls, pos, func(c callRecord, pos token.Pos) int {
+				return cmp.Compare(c.call.Pos(), pos)
+			})
+			stack := pa.stack[:0]
+			for ; i < len(fn.calls) && fn.calls[i].call.Pos() < end; i++ {
+				c := &fn.calls[i]
+				for len(stack) > 0 && stack[len(stack)-1].call.End() <= c.call.Pos() {
+					emit(stack[len(stack)-1])
+					stack = stack[:len(stack)-1]
+				}
+				stack = append(stack, c)
+			}
+			for len(stack) > 0 {
+				emit(stack[len(stack)-1])
+				stack = stack[:len(stack)-1]
+			}
+			pa.stack = stack
+		}
+	}
 }
 
 // flow computes, for each event of fn, the Vars set on every path from the
@@ -378,11 +458,14 @@ func (pa *pkgAnalysis) flow(fn *fnode) {
 		in[i] = varState{all: true}
 	}
 	in[0] = varState{}
+	// transfer runs the events of a block. The states it records are
+	// shared, as is the state on the block's entry: it copies a state
+	// before changing it.
 	transfer := func(b *cfg.Block, s varState, record bool) varState {
-		s = s.clone()
+		shared := true
 		for _, e := range fn.blocks[b.Index] {
 			if record {
-				e.before = s.clone()
+				e.before, shared = s, true
 			}
 			if e.deferred {
 				continue
@@ -392,10 +475,10 @@ func (pa *pkgAnalysis) flow(fn *fnode) {
 				if e.setAny {
 					s = varState{all: true}
 				} else {
-					s.add(e.set)
+					s, shared = s.with(e.set, shared)
 				}
 			case evCall:
-				s.addSets(pa.calleeSummary(e))
+				s, shared = s.withSets(pa.calleeSummary(e.action), shared)
 			}
 		}
 		return s
@@ -421,64 +504,41 @@ func (pa *pkgAnalysis) flow(fn *fnode) {
 	}
 }
 
-// nodeEvents emits the events of a CFG node in evaluation order: a call's
-// operands before the call. Function literals are not run where they appear
-// and contribute nothing unless called on the spot; a go statement's
-// function runs elsewhere, but its operands are evaluated here.
-func (pa *pkgAnalysis) nodeEvents(n ast.Node, emit func(*event)) {
-	ast.Inspect(n, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.GoStmt:
-			pa.operandEvents(n.Call, emit)
-			return false
-		case *ast.DeferStmt:
-			pa.operandEvents(n.Call, emit)
-			if e := pa.callEvent(n.Call); e != nil {
-				e.call, e.deferred = n.Call, true
-				emit(e)
-			}
-			return false
-		case *ast.CallExpr:
-			pa.operandEvents(n, emit)
-			if e := pa.callEvent(n); e != nil {
-				e.call = n
-				emit(e)
-			}
-			return false
-		}
-		return true
-	})
-}
-
-func (pa *pkgAnalysis) operandEvents(call *ast.CallExpr, emit func(*event)) {
-	pa.nodeEvents(call.Fun, emit)
-	for _, arg := range call.Args {
-		pa.nodeEvents(arg, emit)
-	}
-}
-
-// callEvent classifies a call: a Var read or Set, a runtime function that
-// carries the Context, or a static call. It returns nil for calls that
-// cannot matter or cannot be resolved (func values, interface methods).
-func (pa *pkgAnalysis) callEvent(call *ast.CallExpr) *event {
+// classifyCall classifies a call: a Var read or Set, a runtime function
+// that carries the Context, or a static call of a function that may use or
+// set Vars. It returns nil for calls that cannot matter: calls of functions
+// of other packages that have no Uses fact, or calls of func values and
+// interface methods that cannot set Vars. The event it returns is a
+// template, which the events of the call copy.
+//
+// callee is typeutil.Callee's result for the call, a function's generic
+// origin; info is its calleeInfo if known, or nil.
+func (pa *pkgAnalysis) classifyCall(call *ast.CallExpr, callee types.Object, info *calleeInfo) *action {
 	if lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok {
-		return &event{kind: evCall, lit: lit}
+		return &action{kind: evCall, lit: lit}
 	}
-	if fn := pa.api.Callee(pa.info, call); fn != nil {
+	fn, _ := callee.(*types.Func)
+	if fn != nil && pa.api != nil && fn.Pkg() == pa.api.Pkg {
 		switch {
 		case pa.api.IsVarRead(fn):
-			v, ok := pa.varRef(ctxvarapi.VarObject(pa.info, ctxvarapi.Receiver(call)))
+			recv := ctxvarapi.Receiver(call)
+			obj := ctxvarapi.VarObject(pa.info, recv)
+			v, ok := pa.varRef(obj)
 			if !ok {
 				return nil
 			}
-			return &event{kind: evRead, read: Read{Var: v, Method: fn.Name()}}
+			r := Read{Var: v, Method: fn.Name()}
+			if obj.IsField() {
+				if via, ok := pa.fieldPath(recv); ok && via != v {
+					r.Via = via
+				}
+			}
+			return &action{kind: evRead, read: r}
 		case fn == pa.api.Set:
 			v, ok := pa.varRef(ctxvarapi.VarObject(pa.info, ctxvarapi.Receiver(call)))
-			return &event{kind: evSet, set: v, setAny: !ok}
+			return &action{kind: evSet, set: v, setAny: !ok}
 		case pa.api.IsContextCarrier(fn):
-			e := &event{kind: evCarry, carry: fn.Name()}
+			e := &action{kind: evCarry, carry: fn.Name()}
 			if fn != pa.api.Copy && len(call.Args) == 1 {
 				e.carried = call.Args[0]
 			}
@@ -488,15 +548,20 @@ func (pa *pkgAnalysis) callEvent(call *ast.CallExpr) *event {
 			return nil
 		}
 	}
-	fn := typeutil.StaticCallee(pa.info, call)
-	if fn == nil {
-		if pa.mayRunAnything(call) {
-			return &event{kind: evSet, setAny: true}
+	if fn != nil && info == nil {
+		info = pa.calleeInfo(fn)
+	}
+	if fn == nil || info.dynamic {
+		if pa.mayRunAnything(call, callee) {
+			return setsAnyVar
 		}
 		return nil
 	}
-	return &event{kind: evCall, callee: fn.Origin()}
+	return info.action
 }
+
+// setsAnyVar is the action of a call of code that may set any Var.
+var setsAnyVar = &action{kind: evSet, setAny: true}
 
 // mayRunAnything reports whether a call that has no static callee may run
 // code that sets Vars: a call of a func value, or of an interface method
@@ -504,17 +569,24 @@ func (pa *pkgAnalysis) callEvent(call *ast.CallExpr) *event {
 // reported: the code it runs may have set the Var. Methods of standard
 // interfaces (context.Context.Done, io.Writer.Write, error.Error) are
 // assumed not to set Vars.
-func (pa *pkgAnalysis) mayRunAnything(call *ast.CallExpr) bool {
+func (pa *pkgAnalysis) mayRunAnything(call *ast.CallExpr, callee types.Object) bool {
 	if tv, ok := pa.info.Types[call.Fun]; ok && (tv.IsType() || tv.IsBuiltin()) {
 		return false
 	}
-	switch callee := typeutil.Callee(pa.info, call).(type) {
+	switch callee := callee.(type) {
 	case *types.Builtin:
 		return false
 	case *types.Func:
 		return !inStd(callee.Pkg())
 	}
 	return true
+}
+
+// isInterfaceMethod reports whether fn is an interface method, which a call
+// reaches dynamically.
+func isInterfaceMethod(fn *types.Func) bool {
+	recv := fn.Signature().Recv()
+	return recv != nil && types.IsInterface(recv.Type())
 }
 
 // inStd reports whether pkg belongs to the standard library (or is the
@@ -529,7 +601,7 @@ func inStd(pkg *types.Package) bool {
 
 // calleeSummary returns the summary of the function an evCall event calls,
 // or nil when it has none.
-func (pa *pkgAnalysis) calleeSummary(e *event) *summary {
+func (pa *pkgAnalysis) calleeSummary(e *action) *summary {
 	if e.kind != evCall {
 		return nil
 	}
@@ -592,7 +664,7 @@ func (pa *pkgAnalysis) varRef(v *types.Var) (VarRef, bool) {
 				continue
 			}
 			for i := range st.NumFields() {
-				owners[st.Field(i)] = tn.Name()
+				owners[st.Field(i)] = tn.Name() + "." + st.Field(i).Name()
 			}
 		}
 		pa.fieldOwners[pkg] = owners
@@ -601,7 +673,48 @@ func (pa *pkgAnalysis) varRef(v *types.Var) (VarRef, bool) {
 	if !ok {
 		return VarRef{}, false
 	}
-	return VarRef{Pkg: pkg.Path(), PkgName: pkg.Name(), Name: owner + "." + v.Name()}, true
+	return VarRef{Pkg: pkg.Path(), PkgName: pkg.Name(), Name: owner}, true
+}
+
+// fieldPath names a field of a package-level variable as a selector chain
+// spells it, Config.Region or Config.Limits.Region, when the chain starts
+// at the variable; the VarRef has the variable's package.
+func (pa *pkgAnalysis) fieldPath(e ast.Expr) (VarRef, bool) {
+	var fields []string
+	var root *types.Var
+	for root == nil {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.SelectorExpr:
+			sel, ok := pa.info.Selections[x]
+			if !ok { // a qualified identifier, pkg.Config
+				v, ok := pa.info.Uses[x.Sel].(*types.Var)
+				if !ok {
+					return VarRef{}, false
+				}
+				root = v
+				break
+			}
+			if sel.Kind() != types.FieldVal {
+				return VarRef{}, false
+			}
+			fields = append(fields, x.Sel.Name)
+			e = x.X
+		case *ast.Ident:
+			v, ok := pa.info.Uses[x].(*types.Var)
+			if !ok {
+				return VarRef{}, false
+			}
+			root = v
+		default:
+			return VarRef{}, false
+		}
+	}
+	pkg := root.Pkg()
+	if len(fields) == 0 || pkg == nil || root.IsField() || pkg.Scope().Lookup(root.Name()) != root {
+		return VarRef{}, false
+	}
+	slices.Reverse(fields)
+	return VarRef{Pkg: pkg.Path(), PkgName: pkg.Name(), Name: root.Name() + "." + strings.Join(fields, ".")}, true
 }
 
 // noReturn lists functions that never return, so that the paths through
@@ -636,5 +749,15 @@ func (pa *pkgAnalysis) mayReturn(call *ast.CallExpr) bool {
 		}
 	}
 	fn := typeutil.StaticCallee(pa.info, call)
-	return fn == nil || !noReturn[launcherKey(fn.Origin())]
+	return fn == nil || !noReturnNames[fn.Name()] || !noReturn[launcherKey(fn)]
 }
+
+// noReturnNames holds the names of the functions in noReturn, to rule out
+// most calls without building their key.
+var noReturnNames = func() map[string]bool {
+	names := make(map[string]bool)
+	for key := range noReturn {
+		names[key[strings.LastIndexByte(key, '.')+1:]] = true
+	}
+	return names
+}()

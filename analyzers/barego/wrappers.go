@@ -192,6 +192,7 @@ func (pa *pkgAnalysis) paramsCalledFirst(lit *ast.FuncLit, params map[*types.Var
 	if fn == nil {
 		return
 	}
+	pa.flowOf(fn)
 	for _, e := range fn.events {
 		if e.deferred || !e.before.empty() {
 			continue
@@ -254,33 +255,22 @@ func (pa *pkgAnalysis) launchedArgs(call *ast.CallExpr) (*types.Func, []int) {
 	if fn == nil {
 		return nil, nil
 	}
-	origin := fn.Origin()
-	sig, offset, ok := pa.callSignature(call, origin)
-	if !ok {
-		return nil, nil
+	switch pa.configured(fn) {
+	case spawner:
+		return fn, nil
+	case launcher:
+		return fn, pa.funcArgs(call, fn)
 	}
-	var idx []int
-	if key := launcherKey(origin); builtinLaunchers[key] || pa.extra[key] {
-		for i := offset; i < sig.Params().Len() && i < len(call.Args); i++ {
-			if _, isFunc := sig.Params().At(i).Type().Underlying().(*types.Signature); isFunc {
-				idx = append(idx, i)
-			}
-		}
-		return origin, idx
+	roles := pa.roles(fn)
+	if roles == nil || len(roles.launches) == 0 {
+		return fn, nil
 	}
-	if roles := pa.roles(origin); roles != nil {
-		for _, p := range slices.Sorted(maps.Keys(roles.launches)) {
-			if p+offset < len(call.Args) {
-				idx = append(idx, p+offset)
-			}
-		}
-	}
-	return origin, idx
+	return fn, pa.paramArgs(call, fn, roles.launches)
 }
 
 // boundArgs returns the indexes of the arguments a call binds to the
 // caller's Context: the function given to Spawn, Bind, BindErr or BindArg,
-// or a binder's bound parameters.
+// the func arguments of a spawner, or a binder's bound parameters.
 func (pa *pkgAnalysis) boundArgs(call *ast.CallExpr) []int {
 	if fn := pa.api.Callee(pa.info, call); fn != nil {
 		if fn == pa.api.Spawn || fn == pa.api.Bind || fn == pa.api.BindErr || fn == pa.api.BindArg {
@@ -294,17 +284,64 @@ func (pa *pkgAnalysis) boundArgs(call *ast.CallExpr) []int {
 	if fn == nil {
 		return nil
 	}
-	origin := fn.Origin()
-	roles := pa.roles(origin)
-	if roles == nil {
+	if pa.configured(fn) == spawner {
+		return pa.funcArgs(call, fn)
+	}
+	roles := pa.roles(fn)
+	if roles == nil || len(roles.binds) == 0 {
 		return nil
 	}
-	_, offset, ok := pa.callSignature(call, origin)
+	return pa.paramArgs(call, fn, roles.binds)
+}
+
+type configuredRole int
+
+const (
+	unconfigured configuredRole = iota
+	launcher
+	spawner
+)
+
+// configured returns fn's role in the settings: a launcher, builtin or
+// configured, or a spawner.
+func (pa *pkgAnalysis) configured(fn *types.Func) configuredRole {
+	if !pa.set.names[fn.Name()] {
+		return unconfigured
+	}
+	switch key := launcherKey(fn); {
+	case pa.set.spawners[key]:
+		return spawner
+	case pa.set.launchers[key]:
+		return launcher
+	}
+	return unconfigured
+}
+
+// funcArgs returns the indexes of a call's func-typed arguments, receiver
+// of a method expression left out.
+func (pa *pkgAnalysis) funcArgs(call *ast.CallExpr, callee *types.Func) []int {
+	sig, offset, ok := pa.callSignature(call, callee)
 	if !ok {
 		return nil
 	}
 	var idx []int
-	for _, p := range slices.Sorted(maps.Keys(roles.binds)) {
+	for i := offset; i < sig.Params().Len() && i < len(call.Args); i++ {
+		if _, isFunc := sig.Params().At(i).Type().Underlying().(*types.Signature); isFunc {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+// paramArgs returns the indexes of the arguments a call passes to the
+// callee's parameters params.
+func (pa *pkgAnalysis) paramArgs(call *ast.CallExpr, callee *types.Func, params map[int]string) []int {
+	_, offset, ok := pa.callSignature(call, callee)
+	if !ok {
+		return nil
+	}
+	var idx []int
+	for _, p := range slices.Sorted(maps.Keys(params)) {
 		if p+offset < len(call.Args) {
 			idx = append(idx, p+offset)
 		}

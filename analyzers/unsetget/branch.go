@@ -17,7 +17,7 @@ import (
 //	if _, ok := v.Lookup(); !ok {
 //		v.Set(x)
 //	}
-func (f *flow) implied(b *cfg.Block, i int) varSet {
+func (f *flow) implied(b *cfg.Block, i int) *varSet {
 	if len(b.Succs) != 2 || len(b.Nodes) == 0 {
 		return nil
 	}
@@ -29,13 +29,13 @@ func (f *flow) implied(b *cfg.Block, i int) varSet {
 }
 
 // implies returns the Vars that are set when cond evaluates to truth.
-func (f *flow) implies(cond ast.Expr, truth bool) varSet {
+func (f *flow) implies(cond ast.Expr, truth bool) *varSet {
 	info := f.c.pass.TypesInfo
 	switch e := ast.Unparen(cond).(type) {
 	case *ast.Ident:
 		if v := localVar(info, e); v != nil && truth {
 			if id, ok := f.guards[v]; ok {
-				return varSet{id.key(): id}
+				return only(id)
 			}
 		}
 	case *ast.UnaryExpr:
@@ -52,40 +52,42 @@ func (f *flow) implies(cond ast.Expr, truth bool) varSet {
 				return x
 			}
 			// One of them did: only what both imply holds.
-			both := make(varSet)
-			for k, id := range x {
-				if _, ok := y[k]; ok {
-					both[k] = id
-				}
-			}
-			return both
+			x.meet(y)
+			return x
 		case token.EQL, token.NEQ:
 			// v.GetOr(c) != c: v has a value.
 			if id, ok := f.getOrOther(e.X, e.Y); ok && (e.Op == token.NEQ) == truth {
-				return varSet{id.key(): id}
+				return only(id)
 			}
 			if id, ok := f.getOrOther(e.Y, e.X); ok && (e.Op == token.NEQ) == truth {
-				return varSet{id.key(): id}
+				return only(id)
 			}
 		}
 	}
-	return make(varSet)
+	return newVarSet()
+}
+
+// only returns the set of the one Var numbered i.
+func only(i int) *varSet {
+	s := newVarSet()
+	s.add(i)
+	return s
 }
 
 // getOrOther reports whether x is v.GetOr(a) for a Var v, with a and y the
 // same constant or both nil, and returns v.
-func (f *flow) getOrOther(x, y ast.Expr) (VarID, bool) {
+func (f *flow) getOrOther(x, y ast.Expr) (int, bool) {
 	info := f.c.pass.TypesInfo
 	call, ok := ast.Unparen(x).(*ast.CallExpr)
 	if !ok || len(call.Args) != 1 || f.c.api.GetOr == nil || f.c.api.Callee(info, call) != f.c.api.GetOr {
-		return VarID{}, false
+		return 0, false
 	}
 	v := f.c.trackedVar(ctxvarapi.Receiver(call))
 	if v == nil {
-		return VarID{}, false
+		return 0, false
 	}
 	a, b := info.Types[call.Args[0]], info.Types[y]
-	return varID(v), (a.IsNil() && b.IsNil()) || sameConstant(a.Value, b.Value)
+	return f.c.numOf(v), (a.IsNil() && b.IsNil()) || sameConstant(a.Value, b.Value)
 }
 
 func sameConstant(x, y constant.Value) bool {

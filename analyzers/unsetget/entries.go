@@ -27,8 +27,7 @@ const (
 // checkEntries analyzes the functions where a goroutine starts and reports
 // the Gets that can run there before their Var is set.
 func (c *checker) checkEntries() {
-	info := c.pass.TypesInfo
-	for _, file := range c.pass.Files {
+	for i, file := range c.pass.Files {
 		isTest := strings.HasSuffix(c.pass.Fset.File(file.FileStart).Name(), "_test.go")
 		for _, decl := range file.Decls {
 			fd, ok := decl.(*ast.FuncDecl)
@@ -39,21 +38,19 @@ func (c *checker) checkEntries() {
 				c.reportAll(c.analyze(fd.Body, initial).findings, name, entryFunc)
 			}
 		}
-		ast.Inspect(file, func(n ast.Node) bool {
+		for _, n := range c.starts[i] {
 			switch n := n.(type) {
 			case *ast.GoStmt:
 				c.at.At(n.Pos())
 				from := fmt.Sprintf("the goroutine started at %s (it starts with an empty Context)", c.where(n.Pos()))
 				c.checkStarted(n.Call, n.Call.Fun, from, entryGo)
 			case *ast.CallExpr:
-				if i, name := launcher(info, n); i >= 0 && i < len(n.Args) {
-					c.at.At(n.Pos())
-					from := fmt.Sprintf("the goroutine started by %s at %s (it starts with an empty Context)", name, c.where(n.Pos()))
-					c.checkStarted(n, n.Args[i], from, entryLaunched)
-				}
+				i, name := launcher(c.pass.TypesInfo, n)
+				c.at.At(n.Pos())
+				from := fmt.Sprintf("the goroutine started by %s at %s (it starts with an empty Context)", name, c.where(n.Pos()))
+				c.checkStarted(n, n.Args[i], from, entryLaunched)
 			}
-			return true
-		})
+		}
 	}
 }
 
@@ -90,7 +87,7 @@ func (c *checker) checkStarted(call *ast.CallExpr, fn ast.Expr, from string, kin
 
 // entry tells whether fd is a function a goroutine starts in, names it,
 // and returns the Vars that may be set when it starts.
-func (c *checker) entry(fd *ast.FuncDecl, isTest bool) (string, varSet, bool) {
+func (c *checker) entry(fd *ast.FuncDecl, isTest bool) (string, *varSet, bool) {
 	fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
 	if !ok {
 		return "", nil, false
@@ -157,11 +154,26 @@ var launchers = map[string]int{
 	"testing.F.Fuzz":                         0,
 }
 
+// launcherNames are the names of the launchers, checked before building
+// the key of a call's callee: most calls are to none of them.
+var launcherNames = func() map[string]bool {
+	names := make(map[string]bool)
+	for k := range launchers {
+		names[k[strings.LastIndexByte(k, '.')+1:]] = true
+	}
+	return names
+}()
+
 // launcher returns the index of the function argument that call runs on a
 // new goroutine, and a name for the launcher; -1 if call is not to one.
 func launcher(info *types.Info, call *ast.CallExpr) (int, string) {
-	fn, ok := typeutil.Callee(info, call).(*types.Func)
-	if !ok || fn.Pkg() == nil {
+	return launcherOf(typeutil.Callee(info, call))
+}
+
+// launcherOf is launcher for a call of callee.
+func launcherOf(callee types.Object) (int, string) {
+	fn, ok := callee.(*types.Func)
+	if !ok || fn.Pkg() == nil || !launcherNames[fn.Name()] {
 		return -1, ""
 	}
 	recv := ""

@@ -5,8 +5,6 @@ import (
 	"go/token"
 	"go/types"
 
-	"golang.org/x/tools/go/types/typeutil"
-
 	"github.com/ctxvar/ctxvar/analyzers/internal/ctxvarapi"
 )
 
@@ -18,7 +16,7 @@ import (
 // A contrib is what a piece of code contributes to what running it may
 // Set, before the functions it refers to are known.
 type contrib struct {
-	sets       varSet        // Vars it Sets, or whose *Var it lets escape
+	sets       *varSet       // Vars it Sets, or whose *Var it lets escape
 	refs       []*types.Func // functions it refers to, called or not
 	callsValue bool          // it calls through a func value
 	methods    []string      // methods it may call through interfaces
@@ -35,7 +33,7 @@ func (c *checker) contribOf(root ast.Node) *contrib {
 	_, escapesSet := root.(*ast.GenDecl)
 	escapesSet = !escapesSet
 	info := c.pass.TypesInfo
-	k := &contrib{sets: make(varSet)}
+	k := &contrib{sets: newVarSet()}
 	stored := make(map[*ast.FuncLit]bool)
 	ast.Inspect(root, func(n ast.Node) bool {
 		if lit, ok := n.(*ast.FuncLit); ok && stored[lit] && ast.Node(lit) != root {
@@ -57,12 +55,12 @@ func (c *checker) contribOf(root ast.Node) *contrib {
 		case *ast.CallExpr:
 			c.contribCall(k, n)
 		case *ast.SelectorExpr:
-			if id, ok := c.escapes[n]; ok && escapesSet {
-				k.sets[id.key()] = id
+			if id, ok := c.escSels[n]; ok && escapesSet {
+				k.sets.add(id)
 			}
 		case *ast.Ident:
-			if id, ok := c.escapes[n]; ok && escapesSet {
-				k.sets[id.key()] = id
+			if id, ok := c.escIdents[n]; ok && escapesSet {
+				k.sets.add(id)
 			}
 			if fn, ok := info.Uses[n].(*types.Func); ok {
 				k.refs = append(k.refs, fn.Origin())
@@ -82,12 +80,12 @@ func markStored(stored map[*ast.FuncLit]bool, es []ast.Expr) {
 }
 
 func (c *checker) contribCall(k *contrib, call *ast.CallExpr) {
-	info := c.pass.TypesInfo
-	if rt := c.api.Callee(info, call); rt != nil {
+	ci := c.callOf(call)
+	if rt := ci.rt; rt != nil {
 		if rt == c.api.Set || rt == c.api.Reset {
 			v := c.trackedVar(ctxvarapi.Receiver(call))
 			if rt == c.api.Set && v != nil {
-				k.sets[varID(v).key()] = varID(v)
+				k.sets.add(c.numOf(v))
 			}
 			if v == nil || c.status(v) == statusUnknown {
 				k.untracked = true
@@ -95,21 +93,21 @@ func (c *checker) contribCall(k *contrib, call *ast.CallExpr) {
 		}
 		return
 	}
-	k.methods = append(k.methods, interfaceMethods(info, call)...)
-	if typeutil.StaticCallee(info, call) != nil {
+	k.methods = append(k.methods, ci.methods...)
+	if ci.static != nil {
 		return
 	}
-	if _, ok := typeutil.Callee(info, call).(*types.Builtin); ok {
+	if ci.builtin() {
 		return
 	}
-	if tv, ok := info.Types[ast.Unparen(call.Fun)]; ok && tv.IsType() {
+	if ci.conversion {
 		return
 	}
 	if _, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok {
 		return
 	}
-	if name, ok := interfaceCall(info, call); ok {
-		k.methods = append(k.methods, name)
+	if ci.isIface {
+		k.methods = append(k.methods, ci.iface)
 		return
 	}
 	k.callsValue = true
@@ -167,7 +165,7 @@ func interfaceMethods(info *types.Info, call *ast.CallExpr) []string {
 }
 
 // mayOf evaluates a contribution with what is known so far.
-func (c *checker) mayOf(k *contrib) varSet {
+func (c *checker) mayOf(k *contrib) *varSet {
 	s := k.sets.clone()
 	for _, r := range k.refs {
 		s.addAll(c.maySetOf(r))
@@ -185,7 +183,7 @@ func (c *checker) mayOf(k *contrib) varSet {
 }
 
 // maySetOf returns the Vars that calling fn may Set.
-func (c *checker) maySetOf(fn *types.Func) varSet {
+func (c *checker) maySetOf(fn *types.Func) *varSet {
 	fn = fn.Origin()
 	if fn.Pkg() == c.pass.Pkg {
 		return c.maySets[fn]
@@ -199,13 +197,16 @@ func (c *checker) maySetOf(fn *types.Func) varSet {
 // methodMay returns what the concrete methods called name, of this package
 // and of the packages it imports, directly or not, may Set: any of them may
 // be behind an interface.
-func (c *checker) methodMay(name string) varSet {
-	s := make(varSet)
+func (c *checker) methodMay(name string) *varSet {
+	if s, ok := c.methodSets[name]; ok {
+		return s
+	}
+	s := newVarSet()
 	for _, m := range c.methodsOf[name] {
 		s.addAll(c.maySets[m])
 	}
 	if c.importedMay == nil {
-		c.importedMay = make(map[string]varSet)
+		c.importedMay = make(map[string]*varSet)
 		for _, of := range c.pass.AllObjectFacts() {
 			fn, ok := of.Object.(*types.Func)
 			f, isFunc := of.Fact.(*FuncFact)
@@ -217,13 +218,16 @@ func (c *checker) methodMay(name string) varSet {
 			}
 			m := c.importedMay[fn.Name()]
 			if m == nil {
-				m = make(varSet)
+				m = newVarSet()
 				c.importedMay[fn.Name()] = m
 			}
-			m.addAll(setOf(f.MaySet))
+			m.addAll(c.setOf(f.MaySet))
 		}
 	}
 	s.addAll(c.importedMay[name])
+	if c.methodSets != nil {
+		c.methodSets[name] = s
+	}
 	return s
 }
 
@@ -231,12 +235,12 @@ func (c *checker) methodMay(name string) varSet {
 // directly or not: their initialization has run before main, and their
 // Vars and function values may come this way.
 func (c *checker) importPkgFacts() {
-	c.initImports = make(varSet)
+	c.initImports = newVarSet()
 	for _, pf := range c.pass.AllPackageFacts() {
 		if f, ok := pf.Fact.(*PkgFact); ok && pf.Package != c.pass.Pkg {
-			c.initImports.addAll(setOf(f.InitSets))
-			c.escaped.addAll(setOf(f.Escaped))
-			c.valueMay.addAll(setOf(f.ValueSets))
+			c.initImports.addAll(c.setOf(f.InitSets))
+			c.escaped.addAll(c.setOf(f.Escaped))
+			c.valueMay.addAll(c.setOf(f.ValueSets))
 		}
 	}
 }
@@ -249,39 +253,23 @@ func (c *checker) computeMaySets() {
 	for _, fn := range c.declOrder {
 		c.at.At(c.decls[fn].Pos())
 		c.contribs[fn] = c.contribOf(c.decls[fn].Body)
-		c.maySets[fn] = make(varSet)
+		c.maySets[fn] = newVarSet()
 		if recv := fn.Signature().Recv(); recv != nil && !types.IsInterface(recv.Type()) {
 			c.methodsOf[fn.Name()] = append(c.methodsOf[fn.Name()], fn)
 		}
 	}
-	info := c.pass.TypesInfo
+	for _, p := range c.values {
+		if p.lit != nil {
+			k := c.contribOf(p.lit)
+			c.litContribs[p.lit] = k
+			c.valueParts = append(c.valueParts, k)
+		} else {
+			c.valueParts = append(c.valueParts, &contrib{refs: []*types.Func{p.ref}})
+		}
+	}
 	var inits []*ast.FuncDecl
 	var initParts, varParts []*contrib
 	for _, file := range c.pass.Files {
-		callee := make(map[ast.Expr]bool)
-		ast.Inspect(file, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.FuncLit:
-				c.valueParts = append(c.valueParts, c.contribOf(n))
-			case *ast.CallExpr:
-				fun := ast.Unparen(n.Fun)
-				switch x := fun.(type) {
-				case *ast.IndexExpr:
-					fun = ast.Unparen(x.X)
-				case *ast.IndexListExpr:
-					fun = ast.Unparen(x.X)
-				}
-				callee[fun] = true
-				if sel, ok := fun.(*ast.SelectorExpr); ok {
-					callee[sel.Sel] = true
-				}
-			case *ast.Ident:
-				if fn, ok := info.Uses[n].(*types.Func); ok && !callee[n] {
-					c.valueParts = append(c.valueParts, &contrib{refs: []*types.Func{fn.Origin()}})
-				}
-			}
-			return true
-		})
 		for _, decl := range file.Decls {
 			switch decl := decl.(type) {
 			case *ast.GenDecl:
@@ -299,21 +287,23 @@ func (c *checker) computeMaySets() {
 	for changed := true; changed; {
 		changed = false
 		for _, fn := range c.declOrder {
-			if grow(c.maySets[fn], c.mayOf(c.contribs[fn])) {
+			if c.maySets[fn].grow(c.mayOf(c.contribs[fn])) {
 				changed = true
 			}
 		}
 		for _, k := range c.valueParts {
-			if grow(c.valueMay, c.mayOf(k)) {
+			if c.valueMay.grow(c.mayOf(k)) {
 				changed = true
 			}
 		}
 	}
-	c.ownValueMay = make(varSet)
+	// What the package's methods may Set is known from now on.
+	c.methodSets = make(map[string]*varSet)
+	c.ownValueMay = newVarSet()
 	for _, k := range c.valueParts {
 		c.ownValueMay.addAll(c.mayOf(k))
 	}
-	c.varInitMay = make(varSet)
+	c.varInitMay = newVarSet()
 	for _, k := range varParts {
 		c.varInitMay.addAll(c.mayOf(k))
 	}
@@ -322,31 +312,23 @@ func (c *checker) computeMaySets() {
 	}
 }
 
-// grow adds t to s and reports whether s grew.
-func grow(s, t varSet) bool {
-	grew := false
-	for k, v := range t {
-		if _, ok := s[k]; !ok {
-			s[k] = v
-			grew = true
-		}
-	}
-	return grew
-}
-
 // litMaySet returns the Vars a function literal may Set.
-func (c *checker) litMaySet(lit *ast.FuncLit) varSet {
+func (c *checker) litMaySet(lit *ast.FuncLit) *varSet {
 	if s, ok := c.litMay[lit]; ok {
 		return s
 	}
-	s := c.mayOf(c.contribOf(lit))
+	k, ok := c.litContribs[lit]
+	if !ok {
+		k = c.contribOf(lit)
+	}
+	s := c.mayOf(k)
 	c.litMay[lit] = s
 	return s
 }
 
 // initSets returns what may be set when entry starts: everything package
 // initialization may set, except what entry, an init function, sets itself.
-func (c *checker) initSets(entry *ast.FuncDecl) varSet {
+func (c *checker) initSets(entry *ast.FuncDecl) *varSet {
 	s := c.initImports.clone()
 	s.addAll(c.varInitMay)
 	for d, m := range c.initMay {

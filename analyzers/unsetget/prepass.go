@@ -7,59 +7,71 @@ import (
 	"slices"
 	"strings"
 
-	"golang.org/x/tools/go/cfg"
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/ctxvar/ctxvar/analyzers/internal/ctxvarapi"
 )
 
-// A local describes how a function uses one of its local variables.
+// A local describes how a function uses one of the local variables
+// declared in its body, outside nested function literals.
 type local struct {
-	here    bool // declared in this body, outside nested function literals
-	setRHS  int  // assignments of a token returned by Set
-	copyDef int  // definitions by ctxvar.Copy()
-	other   int  // other assignments, in nested literals too, and address-taking
-	runs    int  // uses as the receiver of Context.Run outside nested literals
+	setRHS  int // assignments of a token returned by Set
+	copyDef int // definitions by ctxvar.Copy()
+	other   int // other assignments, in nested literals too, and address-taking
+	runs    int // uses as the receiver of Context.Run outside nested literals
 	uses    int
-	lookups int   // assignments of the ok result of Lookup
-	lookup  VarID // whose Lookup
+	lookups int // assignments of the ok result of Lookup
+	lookup  int // the number of the Var whose Lookup
 }
 
-// newFlow prepares the analysis of body: its control-flow graph, its
-// deferred calls, and the locals whose values the analysis can follow
-// (tokens, copied Contexts, results of Lookup), which are those assigned
-// only in the ways it understands.
+// newFlow prepares the analysis of body.
 func (c *checker) newFlow(body *ast.BlockStmt) *flow {
-	f := &flow{
-		c:        c,
-		g:        c.cfgOf(body),
-		tokens:   make(map[*types.Var]bool),
-		ctxs:     make(map[*types.Var]bool),
-		guards:   make(map[*types.Var]VarID),
-		caseExpr: make(map[ast.Expr]bool),
-		deferOf:  make(map[*ast.DeferStmt]*deferred),
-		preSet:   make(map[*ast.CallExpr]bool),
-		cyclic:   make(map[*cfg.Block]bool),
+	b, ok := c.bodies[body]
+	if !ok {
+		b = c.prepare(body)
+		c.bodies[body] = b
 	}
+	return &flow{bodyInfo: b, c: c}
+}
+
+// prepare works out body's control-flow graph, its deferred calls, and the
+// locals whose values the analysis can follow (tokens, copied Contexts,
+// results of Lookup), which are those assigned only in the ways it
+// understands.
+func (c *checker) prepare(body *ast.BlockStmt) *bodyInfo {
+	// Most bodies have none of what the maps hold: they are made when
+	// needed.
+	f := &bodyInfo{g: c.cfgOf(body)}
 	info := c.pass.TypesInfo
-	locals := make(map[*types.Var]*local)
-	get := func(v *types.Var) *local {
-		l := locals[v]
-		if l == nil {
-			l = new(local)
-			locals[v] = l
+	// Only the locals declared in the body can be followed. Their
+	// declaration comes before any other mention of them, so the others
+	// need not be recorded at all.
+	var locals map[*types.Var]*local
+	// def records a definition of a local in this body. Locals are
+	// defined only by :=, var and range; what other definitions a body
+	// holds (fields, parameters of func types) are never assigned.
+	def := func(e ast.Expr, nested bool) {
+		if id, ok := e.(*ast.Ident); ok && !nested {
+			if v, ok := info.Defs[id].(*types.Var); ok && locals[v] == nil {
+				if locals == nil {
+					locals = make(map[*types.Var]*local)
+				}
+				locals[v] = new(local)
+			}
 		}
-		return l
 	}
 	classify := func(v *types.Var, rhs ast.Expr, nested, define bool) {
-		l := get(v)
+		l := locals[v]
+		if l == nil {
+			return
+		}
 		call, _ := ast.Unparen(rhs).(*ast.CallExpr)
 		switch {
 		case nested || call == nil:
 			l.other++
-		case c.api.Set != nil && c.api.Callee(info, call) == c.api.Set && c.trackedVar(ctxvarapi.Receiver(call)) != nil:
+		case c.api.Set != nil && c.callOf(call).rt == c.api.Set && c.trackedVar(ctxvarapi.Receiver(call)) != nil:
 			l.setRHS++
-		case define && c.api.Copy != nil && c.api.Callee(info, call) == c.api.Copy:
+		case define && c.api.Copy != nil && c.callOf(call).rt == c.api.Copy:
 			l.copyDef++
 		default:
 			l.other++
@@ -68,7 +80,7 @@ func (c *checker) newFlow(body *ast.BlockStmt) *flow {
 	// lookupOK handles v, ok := X.Lookup(): ok may guard a Get of X.
 	lookupOK := func(lhs []ast.Expr, rhs ast.Expr, nested bool) bool {
 		call, ok := ast.Unparen(rhs).(*ast.CallExpr)
-		if !ok || c.api.Lookup == nil || c.api.Callee(info, call) != c.api.Lookup {
+		if !ok || c.api.Lookup == nil || c.callOf(call).rt != c.api.Lookup {
 			return false
 		}
 		x := c.trackedVar(ctxvarapi.Receiver(call))
@@ -76,33 +88,46 @@ func (c *checker) newFlow(body *ast.BlockStmt) *flow {
 			return false
 		}
 		if id, ok := ast.Unparen(lhs[0]).(*ast.Ident); ok {
-			if v := localVar(info, id); v != nil {
-				get(v).other++
+			if l := locals[localVar(info, id)]; l != nil {
+				l.other++
 			}
 		}
 		if id, ok := ast.Unparen(lhs[1]).(*ast.Ident); ok {
-			if v := localVar(info, id); v != nil {
-				l := get(v)
-				if nested || (l.lookups > 0 && l.lookup != varID(x)) {
+			if l := locals[localVar(info, id)]; l != nil {
+				if nested || (l.lookups > 0 && l.lookup != c.numOf(x)) {
 					l.other++
 				}
 				l.lookups++
-				l.lookup = varID(x)
+				l.lookup = c.numOf(x)
 			}
 		}
 		return true
 	}
-	ast.PreorderStack(body, nil, func(n ast.Node, stack []ast.Node) bool {
-		nested := slices.ContainsFunc(stack, func(s ast.Node) bool { _, ok := s.(*ast.FuncLit); return ok })
+	// The body is visited without the function literals in it, then each
+	// of these (nested) with everything in it: what is counted does not
+	// depend on the order.
+	var lits []*ast.FuncLit
+	visit := func(n ast.Node, nested bool) bool {
 		switch n := n.(type) {
-		case *ast.Ident:
-			if v, ok := info.Defs[n].(*types.Var); ok && !nested {
-				get(v).here = true
+		case *ast.FuncLit:
+			if !nested {
+				lits = append(lits, n)
+				return false
 			}
+		case *ast.Ident:
+			// Only the locals declared here are of interest, and their
+			// declaration comes first.
 			if v, ok := info.Uses[n].(*types.Var); ok {
-				get(v).uses++
+				if l := locals[v]; l != nil {
+					l.uses++
+				}
 			}
 		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, lhs := range n.Lhs {
+					def(lhs, nested)
+				}
+			}
 			if len(n.Lhs) == 2 && len(n.Rhs) == 1 && (n.Tok == token.ASSIGN || n.Tok == token.DEFINE) {
 				if lookupOK(n.Lhs, n.Rhs[0], nested) {
 					break
@@ -122,6 +147,9 @@ func (c *checker) newFlow(body *ast.BlockStmt) *flow {
 				}
 			}
 		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				def(id, nested)
+			}
 			if len(n.Values) == 0 {
 				break
 			}
@@ -139,23 +167,27 @@ func (c *checker) newFlow(body *ast.BlockStmt) *flow {
 			}
 		case *ast.UnaryExpr:
 			if id, ok := ast.Unparen(n.X).(*ast.Ident); ok && n.Op == token.AND {
-				if v := localVar(info, id); v != nil {
-					get(v).other++
+				if l := locals[localVar(info, id)]; l != nil {
+					l.other++
 				}
 			}
 		case *ast.RangeStmt:
+			if n.Tok == token.DEFINE {
+				def(n.Key, nested)
+				def(n.Value, nested)
+			}
 			for _, e := range []ast.Expr{n.Key, n.Value} {
 				if id, ok := ast.Unparen(e).(*ast.Ident); ok {
-					if v := localVar(info, id); v != nil {
-						get(v).other++
+					if l := locals[localVar(info, id)]; l != nil {
+						l.other++
 					}
 				}
 			}
 		case *ast.CallExpr:
-			if !nested && c.api.ContextRun != nil && c.api.Callee(info, n) == c.api.ContextRun {
+			if !nested && c.api.ContextRun != nil && c.callOf(n).rt == c.api.ContextRun {
 				if id, ok := ast.Unparen(ctxvarapi.Receiver(n)).(*ast.Ident); ok {
-					if v := localVar(info, id); v != nil {
-						get(v).runs++
+					if l := locals[localVar(info, id)]; l != nil {
+						l.runs++
 					}
 				}
 			}
@@ -163,6 +195,9 @@ func (c *checker) newFlow(body *ast.BlockStmt) *flow {
 			if n.Tag != nil {
 				for _, cc := range n.Body.List {
 					for _, e := range cc.(*ast.CaseClause).List {
+						if f.caseExpr == nil {
+							f.caseExpr = make(map[ast.Expr]bool)
+						}
 						f.caseExpr[e] = true
 					}
 				}
@@ -173,20 +208,50 @@ func (c *checker) newFlow(body *ast.BlockStmt) *flow {
 				d := c.classifyDefer(n)
 				d.first = slices.Contains(f.g.Blocks[0].Nodes, ast.Node(n))
 				f.defers = append(f.defers, d)
+				if f.deferOf == nil {
+					f.deferOf = make(map[*ast.DeferStmt]*deferred)
+				}
 				f.deferOf[n] = d
 			}
 		}
 		return true
-	})
+	}
+	ast.Inspect(body, func(n ast.Node) bool { return visit(n, false) })
+	for _, lit := range lits {
+		ast.Inspect(lit, func(n ast.Node) bool { return visit(n, true) })
+	}
 	for v, l := range locals {
 		switch {
-		case !l.here || l.other > 0:
+		case l.other > 0:
 		case l.setRHS > 0 && l.copyDef == 0 && l.lookups == 0:
+			if f.tokens == nil {
+				f.tokens = make(map[*types.Var]bool)
+				f.tokNum = make(map[*types.Var]int)
+			}
 			f.tokens[v] = true
+			f.tokNum[v] = f.nlocal
+			f.nlocal++
 		case l.copyDef == 1 && l.setRHS == 0 && l.lookups == 0 && l.runs == 1 && l.uses == 1:
+			if f.ctxs == nil {
+				f.ctxs = make(map[*types.Var]bool)
+				f.ctxNum = make(map[*types.Var]int)
+			}
 			f.ctxs[v] = true
+			f.ctxNum[v] = len(f.ctxNum)
 		case l.lookups > 0 && l.setRHS == 0 && l.copyDef == 0:
+			if f.guards == nil {
+				f.guards = make(map[*types.Var]int)
+			}
 			f.guards[v] = l.lookup
+		}
+	}
+	for _, d := range f.defers {
+		if d.kind == deferReset {
+			if f.dfrNum == nil {
+				f.dfrNum = make(map[*ast.DeferStmt]int)
+			}
+			f.dfrNum[d.stmt] = f.nlocal
+			f.nlocal++
 		}
 	}
 	return f
@@ -218,7 +283,7 @@ func (c *checker) classifyDefer(d *ast.DeferStmt) *deferred {
 		if v == nil {
 			return out
 		}
-		out.v = varID(v)
+		out.v = c.numOf(v)
 		switch rt {
 		case c.api.Reset:
 			out.kind = deferReset

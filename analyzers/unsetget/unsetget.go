@@ -12,7 +12,6 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/cfg"
-	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/ctxvar/ctxvar/analyzers/internal/ctxvarapi"
 	"github.com/ctxvar/ctxvar/analyzers/internal/docs"
@@ -133,41 +132,6 @@ func joinNames(ids []VarID) string {
 	return strings.Join(names, ", ")
 }
 
-// A varSet is a set of Vars, keyed by VarID.key.
-type varSet map[string]VarID
-
-func (s varSet) addAll(t varSet) {
-	for k, v := range t {
-		s[k] = v
-	}
-}
-
-func (s varSet) clone() varSet {
-	c := make(varSet, len(s))
-	c.addAll(s)
-	return c
-}
-
-func (s varSet) sorted() []VarID {
-	if len(s) == 0 {
-		return nil
-	}
-	ids := make([]VarID, 0, len(s))
-	for _, id := range s {
-		ids = append(ids, id)
-	}
-	slices.SortFunc(ids, func(a, b VarID) int { return strings.Compare(a.key(), b.key()) })
-	return ids
-}
-
-func setOf(ids []VarID) varSet {
-	s := make(varSet, len(ids))
-	for _, id := range ids {
-		s[id.key()] = id
-	}
-	return s
-}
-
 type varStatus int
 
 const (
@@ -180,34 +144,22 @@ const (
 // the form the analysis uses.
 type summary struct {
 	requires []Requirement
-	sets     varSet
-	maySet   varSet
+	reqVars  []int // the numbers of the Vars of requires
+	sets     *varSet
+	maySet   *varSet
 	noReturn bool
 }
 
-func (s *summary) fact() *FuncFact {
-	return &FuncFact{Requires: s.requires, Sets: s.sets.sorted(), MaySet: s.maySet.sorted(), NoReturn: s.noReturn}
+func (c *checker) fact(s *summary) *FuncFact {
+	return &FuncFact{Requires: s.requires, Sets: c.sorted(s.sets), MaySet: c.sorted(s.maySet), NoReturn: s.noReturn}
 }
 
 func (s *summary) empty() bool {
-	return len(s.requires) == 0 && len(s.sets) == 0 && len(s.maySet) == 0 && !s.noReturn
+	return len(s.requires) == 0 && s.sets.empty() && s.maySet.empty() && !s.noReturn
 }
 
 func sameSummary(a, b *summary) bool {
-	if len(a.requires) != len(b.requires) || len(a.sets) != len(b.sets) {
-		return false
-	}
-	for i := range a.requires {
-		if a.requires[i] != b.requires[i] {
-			return false
-		}
-	}
-	for k := range a.sets {
-		if _, ok := b.sets[k]; !ok {
-			return false
-		}
-	}
-	return true
+	return slices.Equal(a.requires, b.requires) && a.sets.equal(b.sets)
 }
 
 // checker holds what one pass knows about the package's Vars and functions.
@@ -217,32 +169,48 @@ type checker struct {
 	rep  *report.Reporter
 	at   *guard.Position
 
+	varIDs  []VarID       // the Vars, by number
+	varKeys []string      // their keys, by number, once needed
+	varNum  map[VarID]int // the numbers of varIDs
+	objNum  map[*types.Var]int
+
 	localStatus map[*types.Var]varStatus
-	unsure      map[string]bool // Vars assigned or addressed after their declaration
+	unsure      *varSet // Vars assigned or addressed after their declaration
 
 	decls     map[*types.Func]*ast.FuncDecl
 	declOrder []*types.Func
+	callees   map[*types.Func][]*types.Func // the package's functions each refers to
 	noReturn  map[*types.Func]bool
 	cfgs      map[*ast.BlockStmt]*cfg.CFG
-	maySets   map[*types.Func]varSet
+	bodies    map[*ast.BlockStmt]*bodyInfo
+	maySets   map[*types.Func]*varSet
 	sums      map[*types.Func]*summary
 	litSums   map[*ast.FuncLit]*summary
-	litMay    map[*ast.FuncLit]varSet
+	litMay    map[*ast.FuncLit]*varSet
 	imported  map[*types.Func]*summary
-	escapes   map[ast.Expr]VarID // uses of Vars other than as the receiver of a call of one of their methods
+	// Uses of Vars other than as the receiver of a call of one of their
+	// methods, to the Vars' numbers.
+	escIdents map[*ast.Ident]int
+	escSels   map[*ast.SelectorExpr]int
+
+	calls      map[*ast.CallExpr]*callInfo
+	methodSets map[string]*varSet // methodMay, once computeMaySets is done
 
 	contribs    map[*types.Func]*contrib
-	valueParts  []*contrib // the package's function literals and functions used as values
-	escaped     varSet     // Vars escaped here or in imported packages
-	ownEscaped  varSet     // Vars escaped here
-	valueMay    varSet     // what function values made here or in imported packages may Set
-	ownValueMay varSet     // what function values made here may Set
+	litContribs map[*ast.FuncLit]*contrib
+	values      []valuePart  // the package's function literals and functions used as values
+	valueParts  []*contrib   // their contributions
+	starts      [][]ast.Node // by file, the go statements and calls of launchers
+	escaped     *varSet      // Vars escaped here or in imported packages
+	ownEscaped  *varSet      // Vars escaped here
+	valueMay    *varSet      // what function values made here or in imported packages may Set
+	ownValueMay *varSet      // what function values made here may Set
 	methodsOf   map[string][]*types.Func
-	importedMay map[string]varSet // by method name, what methods of imported packages may Set
+	importedMay map[string]*varSet // by method name, what methods of imported packages may Set
 
-	initImports varSet // what imported packages' initialization may set
-	varInitMay  varSet // what package-level variable initializers may set
-	initMay     map[*ast.FuncDecl]varSet
+	initImports *varSet // what imported packages' initialization may set
+	varInitMay  *varSet // what package-level variable initializers may set
+	initMay     map[*ast.FuncDecl]*varSet
 }
 
 func run(pass *analysis.Pass, at *guard.Position) (any, error) {
@@ -261,25 +229,31 @@ func run(pass *analysis.Pass, at *guard.Position) (any, error) {
 		api:         api,
 		rep:         report.New(pass),
 		at:          at,
+		varNum:      make(map[VarID]int),
+		objNum:      make(map[*types.Var]int),
 		localStatus: make(map[*types.Var]varStatus),
-		unsure:      make(map[string]bool),
+		unsure:      newVarSet(),
 		decls:       make(map[*types.Func]*ast.FuncDecl),
 		noReturn:    make(map[*types.Func]bool),
 		cfgs:        make(map[*ast.BlockStmt]*cfg.CFG),
-		maySets:     make(map[*types.Func]varSet),
+		bodies:      make(map[*ast.BlockStmt]*bodyInfo),
+		maySets:     make(map[*types.Func]*varSet),
 		sums:        make(map[*types.Func]*summary),
 		litSums:     make(map[*ast.FuncLit]*summary),
-		litMay:      make(map[*ast.FuncLit]varSet),
+		litMay:      make(map[*ast.FuncLit]*varSet),
 		imported:    make(map[*types.Func]*summary),
-		escapes:     make(map[ast.Expr]VarID),
+		escIdents:   make(map[*ast.Ident]int),
+		escSels:     make(map[*ast.SelectorExpr]int),
+		calls:       make(map[*ast.CallExpr]*callInfo),
 		contribs:    make(map[*types.Func]*contrib),
-		escaped:     make(varSet),
-		valueMay:    make(varSet),
+		litContribs: make(map[*ast.FuncLit]*contrib),
+		escaped:     newVarSet(),
+		valueMay:    newVarSet(),
 		methodsOf:   make(map[string][]*types.Func),
-		initMay:     make(map[*ast.FuncDecl]varSet),
+		initMay:     make(map[*ast.FuncDecl]*varSet),
 	}
-	c.findVars()
 	c.collectDecls()
+	c.scan()
 	c.computeNoReturn()
 	c.importPkgFacts()
 	c.computeMaySets()
@@ -322,10 +296,15 @@ func runtimeAPI(pkg *types.Package) *ctxvarapi.API {
 // for anything else (fields, locals, parameters, computed expressions).
 func (c *checker) trackedVar(expr ast.Expr) *types.Var {
 	v := ctxvarapi.VarObject(c.pass.TypesInfo, expr)
-	if v == nil || v.IsField() || v.Pkg() == nil || v.Parent() != v.Pkg().Scope() || !c.isVarType(v.Type()) {
+	if v == nil || !c.tracked(v) {
 		return nil
 	}
 	return v
+}
+
+// tracked reports whether v is a package-level *ctxvar.Var.
+func (c *checker) tracked(v *types.Var) bool {
+	return !v.IsField() && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() && c.isVarType(v.Type())
 }
 
 func (c *checker) isVarType(t types.Type) bool {
@@ -341,10 +320,20 @@ func varID(v *types.Var) VarID {
 	return VarID{PkgPath: v.Pkg().Path(), PkgName: v.Pkg().Name(), Name: v.Name()}
 }
 
+// numOf returns the number of the package-level Var v.
+func (c *checker) numOf(v *types.Var) int {
+	i, ok := c.objNum[v]
+	if !ok {
+		i = c.num(varID(v))
+		c.objNum[v] = i
+	}
+	return i
+}
+
 // status tells whether Get on v can panic: only a Var known to have been
 // created without a default counts.
 func (c *checker) status(v *types.Var) varStatus {
-	if c.unsure[varID(v).key()] {
+	if c.unsure.has(c.numOf(v)) {
 		return statusUnknown
 	}
 	if v.Pkg() == c.pass.Pkg {
@@ -358,78 +347,6 @@ func (c *checker) status(v *types.Var) varStatus {
 		return statusNoDefault
 	}
 	return statusUnknown
-}
-
-// findVars works out which of the package's Vars have a default, and which
-// Vars, here or imported, are assigned after their declaration, so that
-// their initializer does not tell.
-func (c *checker) findVars() {
-	info := c.pass.TypesInfo
-	for _, file := range c.pass.Files {
-		for _, decl := range file.Decls {
-			gd, ok := decl.(*ast.GenDecl)
-			if !ok || gd.Tok != token.VAR {
-				continue
-			}
-			for _, spec := range gd.Specs {
-				vs := spec.(*ast.ValueSpec)
-				for i, name := range vs.Names {
-					v, ok := info.Defs[name].(*types.Var)
-					if !ok || !c.isVarType(v.Type()) || len(vs.Values) != len(vs.Names) {
-						continue
-					}
-					c.localStatus[v] = c.initStatus(vs.Values[i])
-				}
-			}
-		}
-		// A use of a Var other than as the receiver of a method call
-		// (ValueIn only reads) lets it be Set under another name.
-		allowed := make(map[ast.Expr]bool)
-		ast.Inspect(file, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.CallExpr:
-				if rt := c.api.Callee(info, n); rt != nil {
-					if rt.Signature().Recv() != nil {
-						allowed[ast.Unparen(ctxvarapi.Receiver(n))] = true
-					} else if rt == c.api.ValueIn && len(n.Args) == 2 {
-						allowed[ast.Unparen(n.Args[1])] = true
-					}
-				}
-			case *ast.AssignStmt:
-				for _, lhs := range n.Lhs {
-					if v := c.trackedVar(lhs); v != nil {
-						c.unsure[varID(v).key()] = true
-						allowed[ast.Unparen(lhs)] = true
-					}
-				}
-			case *ast.UnaryExpr:
-				if n.Op == token.AND {
-					if v := c.trackedVar(n.X); v != nil {
-						c.unsure[varID(v).key()] = true
-					}
-				}
-			case *ast.SelectorExpr:
-				if _, ok := info.Selections[n]; !ok {
-					if v := c.trackedVar(n); v != nil {
-						if !allowed[n] {
-							c.escapes[n] = varID(v)
-						}
-						return false
-					}
-				}
-			case *ast.Ident:
-				if v := c.trackedVar(n); v != nil && !allowed[n] {
-					c.escapes[n] = varID(v)
-				}
-			}
-			return true
-		})
-	}
-	c.ownEscaped = make(varSet)
-	for _, id := range c.escapes {
-		c.ownEscaped[id.key()] = id
-	}
-	c.escaped.addAll(c.ownEscaped)
 }
 
 // initStatus reads a Var's initializer: only ctxvar.New with options that
@@ -494,7 +411,7 @@ var neverReturns = map[string]bool{
 }
 
 func (c *checker) mayReturn(call *ast.CallExpr) bool {
-	switch fn := typeutil.Callee(c.pass.TypesInfo, call).(type) {
+	switch fn := c.callOf(call).callee.(type) {
 	case *types.Builtin:
 		return fn.Name() != "panic"
 	case *types.Func:
@@ -513,18 +430,43 @@ func (c *checker) mayReturn(call *ast.CallExpr) bool {
 
 // computeNoReturn finds the package's functions that never return, until
 // no more are found: each one found can make its callers never return.
+// The graphs it builds are kept for the analysis. A function's graph
+// changes only when one of the functions it refers to is found never to
+// return, so only then is it built again.
 func (c *checker) computeNoReturn() {
+	builtAt := make(map[*types.Func]int) // how many had been found when fn's graph was built
+	foundAt := make(map[*types.Func]int) // how many had been found when fn was, itself included
+	found := 0
+	stale := func(fn *types.Func) bool {
+		for _, g := range c.callees[fn] {
+			if c.noReturn[g] && foundAt[g] > builtAt[fn] {
+				return true
+			}
+		}
+		return false
+	}
 	for changed := true; changed; {
 		changed = false
 		for _, fn := range c.declOrder {
-			if c.noReturn[fn] {
+			body := c.decls[fn].Body
+			if c.noReturn[fn] || c.cfgs[body] != nil && !stale(fn) {
 				continue
 			}
 			c.at.At(c.decls[fn].Pos())
-			if cfg.New(c.decls[fn].Body, c.mayReturn).NoReturn() {
+			g := cfg.New(body, c.mayReturn)
+			c.cfgs[body] = g
+			builtAt[fn] = found
+			if g.NoReturn() {
 				c.noReturn[fn] = true
+				found++
+				foundAt[fn] = found
 				changed = true
 			}
+		}
+	}
+	for _, fn := range c.declOrder {
+		if c.noReturn[fn] && stale(fn) {
+			delete(c.cfgs, c.decls[fn].Body) // cfgOf builds it again
 		}
 	}
 }
@@ -541,7 +483,7 @@ func (c *checker) summaryOf(fn *types.Func) *summary {
 	var s *summary
 	var f FuncFact
 	if fn.Pkg() != nil && c.pass.ImportObjectFact(fn, &f) {
-		s = &summary{requires: f.Requires, sets: setOf(f.Sets), maySet: setOf(f.MaySet), noReturn: f.NoReturn}
+		s = &summary{requires: f.Requires, reqVars: c.reqVars(f.Requires), sets: c.setOf(f.Sets), maySet: c.setOf(f.MaySet), noReturn: f.NoReturn}
 	}
 	c.imported[fn] = s
 	return s
@@ -552,23 +494,7 @@ func (c *checker) summaryOf(fn *types.Func) *summary {
 // solved by iteration, starting from the assumption that a function sets
 // whatever it may set.
 func (c *checker) computeSummaries() {
-	info := c.pass.TypesInfo
-	callees := make(map[*types.Func][]*types.Func)
-	for _, fn := range c.declOrder {
-		seen := make(map[*types.Func]bool)
-		ast.Inspect(c.decls[fn].Body, func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok {
-				if g, ok := info.Uses[id].(*types.Func); ok {
-					g = g.Origin()
-					if _, local := c.decls[g]; local && !seen[g] {
-						seen[g] = true
-						callees[fn] = append(callees[fn], g)
-					}
-				}
-			}
-			return true
-		})
-	}
+	callees := c.callees
 	for _, scc := range components(c.declOrder, callees) {
 		recursive := len(scc) > 1 || slices.Contains(callees[scc[0]], scc[0])
 		if !recursive {
@@ -607,8 +533,10 @@ func (c *checker) summarize(fn *types.Func) *summary {
 	decl := c.decls[fn]
 	c.at.At(decl.Pos())
 	res := c.analyze(decl.Body, nil)
+	reqs := requirements(res.findings)
 	return &summary{
-		requires: requirements(res.findings),
+		requires: reqs,
+		reqVars:  c.reqVars(reqs),
 		sets:     res.exit,
 		maySet:   c.maySets[fn],
 		noReturn: c.noReturn[fn],
@@ -634,6 +562,17 @@ func requirements(findings []finding) []Requirement {
 	}
 	slices.SortFunc(reqs, func(a, b Requirement) int { return strings.Compare(a.Var.key(), b.Var.key()) })
 	return reqs
+}
+
+func (c *checker) reqVars(reqs []Requirement) []int {
+	if len(reqs) == 0 {
+		return nil
+	}
+	nums := make([]int, len(reqs))
+	for i, r := range reqs {
+		nums[i] = c.num(r.Var)
+	}
+	return nums
 }
 
 // components returns the strongly connected components of the call graph,
@@ -683,7 +622,7 @@ func components(nodes []*types.Func, edges map[*types.Func][]*types.Func) [][]*t
 
 func (c *checker) exportFacts() {
 	for v, st := range c.localStatus {
-		if st != statusUnknown && !c.unsure[varID(v).key()] {
+		if st != statusUnknown && !c.unsure.has(c.numOf(v)) {
 			c.pass.ExportObjectFact(v, &VarFact{HasDefault: st == statusHasDefault})
 		}
 	}
@@ -691,14 +630,14 @@ func (c *checker) exportFacts() {
 		// Entries are not called: main cannot be, and the testing package
 		// finds tests by name.
 		if s := c.sums[fn]; s != nil && !s.empty() && !c.isEntry(c.decls[fn]) {
-			c.pass.ExportObjectFact(fn, s.fact())
+			c.pass.ExportObjectFact(fn, c.fact(s))
 		}
 	}
 	own := c.varInitMay.clone()
 	for _, m := range c.initMay {
 		own.addAll(m)
 	}
-	f := &PkgFact{InitSets: own.sorted(), Escaped: c.ownEscaped.sorted(), ValueSets: c.ownValueMay.sorted()}
+	f := &PkgFact{InitSets: c.sorted(own), Escaped: c.sorted(c.ownEscaped), ValueSets: c.sorted(c.ownValueMay)}
 	if len(f.InitSets) > 0 || len(f.Escaped) > 0 || len(f.ValueSets) > 0 {
 		c.pass.ExportPackageFact(f)
 	}

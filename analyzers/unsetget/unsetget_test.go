@@ -13,7 +13,7 @@ import (
 )
 
 func TestAnalyzer(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), unsetget.Analyzer, "./a", "./b", "./initset", "./app")
+	analysistest.Run(t, analysistest.TestData(), unsetget.Analyzer, "./a", "./b", "./initset", "./app", "./noreturn")
 }
 
 // The analyzer offers no fixes: each would change what the program does.

@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"golang.org/x/tools/go/cfg"
-	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/ctxvar/ctxvar/analyzers/internal/ctxvarapi"
 )
@@ -21,8 +20,15 @@ func (f *flow) find(fd finding) {
 }
 
 // transfer returns the state at the end of b, given the state at its start.
-func (f *flow) transfer(b *cfg.Block, in state) state {
-	st := in.clone()
+//
+// The state returned is the flow's scratch state, which the next call
+// overwrites: callers that keep it must clone it.
+func (f *flow) transfer(b *cfg.Block, in *state) *state {
+	if f.scratch == nil {
+		f.scratch = new(state)
+	}
+	st := f.scratch
+	st.copyFrom(in)
 	f.block = b
 	for _, n := range b.Nodes {
 		f.node(n, st)
@@ -32,7 +38,7 @@ func (f *flow) transfer(b *cfg.Block, in state) state {
 
 // node applies one of a block's statements or expressions to st, in the
 // order Go evaluates its parts.
-func (f *flow) node(n ast.Node, st state) {
+func (f *flow) node(n ast.Node, st *state) {
 	switch n := n.(type) {
 	case *ast.AssignStmt:
 		for _, lhs := range n.Lhs {
@@ -74,7 +80,7 @@ func (f *flow) node(n ast.Node, st state) {
 	}
 }
 
-func (f *flow) lhs(e ast.Expr, st state) {
+func (f *flow) lhs(e ast.Expr, st *state) {
 	switch e := ast.Unparen(e).(type) {
 	case *ast.Ident:
 	case *ast.IndexExpr:
@@ -93,7 +99,7 @@ func (f *flow) lhs(e ast.Expr, st state) {
 
 // bind records what assigning rhs to lhs tells: the old state of a token's
 // Var, or the contents of a copied Context.
-func (f *flow) bind(lhs, rhs ast.Expr, st state) {
+func (f *flow) bind(lhs, rhs ast.Expr, st *state) {
 	id, ok := ast.Unparen(lhs).(*ast.Ident)
 	if !ok {
 		return
@@ -107,27 +113,20 @@ func (f *flow) bind(lhs, rhs ast.Expr, st state) {
 	case v == nil:
 	case f.tokens[v]:
 		if was, ok := f.preSet[call]; ok {
-			st.put(fact{tok: v}, was)
+			st.putLocal(f.tokNum[v], was)
 		}
 	case f.ctxs[v]:
-		for fa := range st {
-			if fa.ctx == v {
-				delete(st, fa)
-			}
-		}
-		for _, id := range st.vars() {
-			st.put(fact{v: id, ctx: v}, true)
-		}
+		st.ctx[f.ctxNum[v]] = *st.varsSet()
 	}
 }
 
-func (f *flow) exprs(es []ast.Expr, st state) {
+func (f *flow) exprs(es []ast.Expr, st *state) {
 	for _, e := range es {
 		f.expr(e, st)
 	}
 }
 
-func (f *flow) expr(e ast.Expr, st state) {
+func (f *flow) expr(e ast.Expr, st *state) {
 	info := f.c.pass.TypesInfo
 	switch e := e.(type) {
 	case nil:
@@ -150,16 +149,16 @@ func (f *flow) expr(e ast.Expr, st state) {
 		}
 		f.expr(e.Y, st)
 	case *ast.Ident:
-		if id, ok := f.c.escapes[e]; ok {
-			st.put(fact{v: id}, true)
+		if id, ok := f.c.escIdents[e]; ok {
+			st.vars.add(id)
 		}
 		if fn, ok := info.Uses[e].(*types.Func); ok {
 			st.addVars(f.c.maySetOf(fn))
 		}
 	case *ast.SelectorExpr:
-		if id, ok := f.c.escapes[e]; ok {
+		if id, ok := f.c.escSels[e]; ok {
 			// The Var goes somewhere it may be Set under another name.
-			st.put(fact{v: id}, true)
+			st.vars.add(id)
 		}
 		if sel, ok := info.Selections[e]; ok {
 			f.expr(e.X, st)
@@ -186,7 +185,7 @@ func (f *flow) expr(e ast.Expr, st state) {
 // operands evaluates what a call evaluates of its function expression
 // before calling it, without counting the function itself as a value that
 // escapes.
-func (f *flow) operands(fun ast.Expr, st state) {
+func (f *flow) operands(fun ast.Expr, st *state) {
 	info := f.c.pass.TypesInfo
 	switch x := ast.Unparen(fun).(type) {
 	case *ast.Ident, *ast.FuncLit:
@@ -207,30 +206,30 @@ func (f *flow) operands(fun ast.Expr, st state) {
 	}
 }
 
-func (f *flow) call(call *ast.CallExpr, st state) {
-	info := f.c.pass.TypesInfo
+func (f *flow) call(call *ast.CallExpr, st *state) {
 	fun := ast.Unparen(call.Fun)
-	if tv, ok := info.Types[fun]; ok && tv.IsType() {
+	ci := f.c.callOf(call)
+	if ci.conversion {
 		f.exprs(call.Args, st)
 		return
 	}
-	if _, ok := typeutil.Callee(info, call).(*types.Builtin); ok {
+	if ci.builtin() {
 		f.exprs(call.Args, st)
 		return
 	}
-	if rt := f.c.api.Callee(info, call); rt != nil {
+	if rt := ci.rt; rt != nil {
 		f.runtimeCall(call, rt, st)
 		return
 	}
 	if lit, ok := fun.(*ast.FuncLit); ok {
 		f.exprs(call.Args, st)
 		if f.final {
-			f.findings = append(f.findings, f.c.analyze(lit.Body, st.vars()).findings...)
+			f.findings = append(f.findings, f.c.analyze(lit.Body, &st.vars).findings...)
 		}
 		st.addVars(f.c.litSummary(lit).sets)
 		return
 	}
-	if arg, _ := launcher(info, call); arg >= 0 {
+	if arg := ci.launchArg; arg >= 0 {
 		// The function runs on another goroutine, checked as an entry of
 		// its own.
 		f.operands(fun, st)
@@ -242,17 +241,17 @@ func (f *flow) call(call *ast.CallExpr, st state) {
 		}
 		return
 	}
-	fn := typeutil.StaticCallee(info, call)
+	fn := ci.static
 	f.operands(fun, st)
 	f.exprs(call.Args, st)
-	for _, m := range interfaceMethods(info, call) {
+	for _, m := range ci.methods {
 		st.addVars(f.c.methodMay(m))
 	}
 	if fn == nil {
 		// A call through an interface or a func value is not checked for
 		// Gets; whatever might run behind it and Set counts as set.
-		if name, ok := interfaceCall(info, call); ok {
-			st.addVars(f.c.methodMay(name))
+		if ci.isIface {
+			st.addVars(f.c.methodMay(ci.iface))
 		} else {
 			st.addVars(f.c.valueMay)
 		}
@@ -263,8 +262,8 @@ func (f *flow) call(call *ast.CallExpr, st state) {
 	if s == nil {
 		return
 	}
-	for _, r := range s.requires {
-		if !st.hasVar(r.Var) {
+	for i, r := range s.requires {
+		if !st.hasVar(s.reqVars[i]) {
 			f.find(finding{pos: call.Pos(), v: r.Var, get: r.Get, via: f.c.funcName(fn)})
 		}
 	}
@@ -276,7 +275,7 @@ func isFuncLit(e ast.Expr) bool {
 	return ok
 }
 
-func (f *flow) runtimeCall(call *ast.CallExpr, rt *types.Func, st state) {
+func (f *flow) runtimeCall(call *ast.CallExpr, rt *types.Func, st *state) {
 	api := f.c.api
 	recv := ctxvarapi.Receiver(call)
 	if rt.Signature().Recv() != nil {
@@ -287,7 +286,7 @@ func (f *flow) runtimeCall(call *ast.CallExpr, rt *types.Func, st state) {
 		if len(call.Args) == 1 {
 			// The function runs in a copy of the current Context.
 			n := len(f.findings)
-			f.carry(call, call.Args[0], st.vars(), st)
+			f.carry(call, call.Args[0], st.varsSet(), st)
 			for i := n; i < len(f.findings); i++ {
 				f.findings[i].async = true
 			}
@@ -311,23 +310,30 @@ func (f *flow) runtimeCall(call *ast.CallExpr, rt *types.Func, st state) {
 	if v == nil {
 		return
 	}
-	id := varID(v)
+	id := f.c.numOf(v)
 	switch rt {
 	case api.Get:
 		if f.c.status(v) == statusNoDefault && !st.hasVar(id) {
-			f.find(finding{pos: call.Pos(), v: id, get: f.c.where(call.Pos())})
+			f.find(finding{pos: call.Pos(), v: varID(v), get: f.c.where(call.Pos())})
 		}
 	case api.Set:
+		if f.preSet == nil {
+			f.preSet = make(map[*ast.CallExpr]bool)
+		}
 		f.preSet[call] = st.hasVar(id)
-		st.put(fact{v: id}, true)
+		st.vars.add(id)
 	case api.Reset:
-		st.put(fact{v: id}, f.restored(call, st))
+		if f.restored(call, st) {
+			st.vars.add(id)
+		} else {
+			st.vars.remove(id)
+		}
 	}
 }
 
 // restored tells whether the Var a Reset restores was set before the Set
 // that made the token: unknown tokens count as yes.
-func (f *flow) restored(reset *ast.CallExpr, st state) bool {
+func (f *flow) restored(reset *ast.CallExpr, st *state) bool {
 	if len(reset.Args) != 1 {
 		return true
 	}
@@ -338,7 +344,7 @@ func (f *flow) restored(reset *ast.CallExpr, st state) bool {
 		}
 	case *ast.Ident:
 		if v := localVar(f.c.pass.TypesInfo, arg); v != nil && f.tokens[v] {
-			return st.has(fact{tok: v})
+			return st.hasLocal(f.tokNum[v])
 		}
 	}
 	return true
@@ -346,7 +352,7 @@ func (f *flow) restored(reset *ast.CallExpr, st state) bool {
 
 // carry checks the function that Spawn, Bind or Run runs in a Context in
 // which the Vars in start are set. It does not change the caller's state.
-func (f *flow) carry(call *ast.CallExpr, arg ast.Expr, start varSet, st state) {
+func (f *flow) carry(call *ast.CallExpr, arg ast.Expr, start *varSet, st *state) {
 	if lit, ok := ast.Unparen(arg).(*ast.FuncLit); ok {
 		if f.final {
 			f.findings = append(f.findings, f.c.analyze(lit.Body, start).findings...)
@@ -360,8 +366,8 @@ func (f *flow) carry(call *ast.CallExpr, arg ast.Expr, start varSet, st state) {
 	}
 	f.operands(arg, st)
 	if s := f.c.summaryOf(fn); s != nil {
-		for _, r := range s.requires {
-			if _, ok := start[r.Var.key()]; !ok {
+		for i, r := range s.requires {
+			if !start.has(s.reqVars[i]) {
 				f.find(finding{pos: call.Pos(), v: r.Var, get: r.Get, via: f.c.funcName(fn)})
 			}
 		}
@@ -372,23 +378,17 @@ func (f *flow) carry(call *ast.CallExpr, arg ast.Expr, start varSet, st state) {
 // c is a fresh copy of the current Context (ctxvar.Copy().Run(fn), or a
 // local defined by ctxvar.Copy() and run once, outside any loop).
 // Otherwise fn is left alone.
-func (f *flow) run(call *ast.CallExpr, recv, arg ast.Expr, st state) {
+func (f *flow) run(call *ast.CallExpr, recv, arg ast.Expr, st *state) {
 	info := f.c.pass.TypesInfo
 	switch r := ast.Unparen(recv).(type) {
 	case *ast.CallExpr:
 		if f.c.api.Copy != nil && f.c.api.Callee(info, r) == f.c.api.Copy {
-			f.carry(call, arg, st.vars(), st)
+			f.carry(call, arg, st.varsSet(), st)
 			return
 		}
 	case *ast.Ident:
 		if v := localVar(info, r); v != nil && f.ctxs[v] && !f.inCycle(f.block) {
-			start := make(varSet)
-			for fa := range st {
-				if fa.ctx == v {
-					start[fa.v.key()] = fa.v
-				}
-			}
-			f.carry(call, arg, start, st)
+			f.carry(call, arg, st.ctx[f.ctxNum[v]].clone(), st)
 			return
 		}
 	}
@@ -415,11 +415,14 @@ func (f *flow) inCycle(b *cfg.Block) bool {
 			stack = append(stack, x.Succs...)
 		}
 	}
+	if f.cyclic == nil {
+		f.cyclic = make(map[*cfg.Block]bool)
+	}
 	f.cyclic[b] = found
 	return found
 }
 
-func (f *flow) deferStmt(d *ast.DeferStmt, st state) {
+func (f *flow) deferStmt(d *ast.DeferStmt, st *state) {
 	call := d.Call
 	info := f.c.pass.TypesInfo
 	df := f.deferOf[d]
@@ -430,7 +433,7 @@ func (f *flow) deferStmt(d *ast.DeferStmt, st state) {
 		f.expr(ctxvarapi.Receiver(call), st)
 		f.exprs(call.Args, st)
 		if df.kind == deferReset {
-			st.put(fact{dfr: d}, f.restored(call, st))
+			st.putLocal(f.dfrNum[d], f.restored(call, st))
 		}
 	default:
 		if f.c.api.Callee(info, call) != nil {

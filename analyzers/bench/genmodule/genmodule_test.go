@@ -100,7 +100,7 @@ func TestBuilds(t *testing.T) {
 	if err := generate(37, repo).write(dir); err != nil {
 		t.Fatal(err)
 	}
-	if err := goModTidy(dir); err != nil {
+	if err := goModTidy(dir, repo); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command("go", "vet", "./...")

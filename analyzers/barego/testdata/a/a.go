@@ -498,6 +498,25 @@ func unnamedField() {
 	go func() { _ = config.level.Get() }()
 }
 
+// Vars in fields of package-level struct variables are named as the code
+// reads them: through the variable, with its package, whatever package
+// declares the struct type.
+type limits struct{ region *ctxvar.Var[string] }
+
+var defaults = limits{region: ctxvar.New("region", ctxvar.Default("eu"))}
+
+var local = b.Settings{Region: ctxvar.New[string]("localRegion")}
+
+func structVars(s *b.Settings) {
+	go func() { _ = defaults.region.Get() }() // want `^goroutine started with go runs with an empty Context: defaults.region.Get sees none of the caller's values; start it with ctxvar.Spawn$`
+	go func() { _ = b.Config.Region.Get() }() // want `: b.Config.Region.Get sees none of the caller's values;`
+	go b.Region()                             // want `: b.Config.Region.Get sees none of the caller's values;`
+	go b.Burst()                              // want `: b.Config.Limits.Burst.GetOr sees none of the caller's values;`
+	go func() { _ = local.Region.Get() }()    // want `: local.Region.Get sees none of the caller's values;`
+	go func() { _ = s.Region.Get() }()        // want `: b.Settings.Region.Get sees none of the caller's values;`
+	go s.Describe()                           // want `: b.Config.Region.Get and b.Settings.Region.Get see none of the caller's values;`
+}
+
 // Carrying the Context to a function that does not use it is harmless.
 func carryToQuiet() { // want carryToQuiet:"carries ctxvar.Copy"
 	go func() {

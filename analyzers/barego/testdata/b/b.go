@@ -46,6 +46,35 @@ func (s *Server) Handle() { // want Handle:"reads Server.Tenant.Get"
 	_ = s.Tenant.Get()
 }
 
+// Settings groups Vars in a struct; Config holds them. A read through
+// Config names the Var as the code does, Config.Region; a read through
+// any other value of the type names it by the type.
+type Settings struct {
+	Region *ctxvar.Var[string]
+	Limits Limits
+}
+
+type Limits struct {
+	Burst *ctxvar.Var[int]
+}
+
+var Config = Settings{
+	Region: ctxvar.New[string]("region"),
+	Limits: Limits{Burst: ctxvar.New("burst", ctxvar.Default(10))},
+}
+
+func Region() string { // want Region:"reads Config.Region.Get"
+	return Config.Region.Get()
+}
+
+func Burst() int { // want Burst:"reads Config.Limits.Burst.GetOr"
+	return (Config.Limits).Burst.GetOr(1)
+}
+
+func (s *Settings) Describe() string { // want Describe:"reads Config.Region.Get, Settings.Region.Get"
+	return s.Region.Get() + Config.Region.Get()
+}
+
 // Go is a Spawn: its callers' functions run in their Context.
 func Go(fn func()) { // want Go:"binds fn to the caller's Context" Go:"carries ctxvar.Spawn"
 	ctxvar.Spawn(fn)
