@@ -68,13 +68,20 @@ func (gs *gstate) snapshot() *pmap {
 	return nil
 }
 
-// bareStates counts registered states of kind kindBare: the ones the sweeper
-// may have to collect.
-var bareStates atomic.Int64
+// bareRegistrations counts the bare states ever registered, and bareReleases
+// those ever unregistered; the sweeper compares bareRegistrations with its
+// value at the last sweep. Two counters, each written by one side, cost a
+// registration and its release one atomic add each.
+var bareRegistrations, bareReleases atomic.Uint64
 
-// bareRegistrations counts the bare states ever registered; the sweeper
-// compares it with its value at the last sweep.
-var bareRegistrations atomic.Uint64
+// bareStates returns the number of registered states of kind kindBare: the
+// ones the sweeper may have to collect. A registration is counted before its
+// state is inserted and a release after its state is removed, so the count
+// is never below the true one.
+func bareStates() int64 {
+	released := bareReleases.Load()
+	return int64(bareRegistrations.Load() - released)
+}
 
 // current returns the state of the calling goroutine, or nil if it has none,
 // which means its Context is empty.
@@ -164,7 +171,6 @@ func register(id uint64, kind uint8, data *pmap) *gstate {
 	gs := newState(kind, data)
 	if kind == kindBare {
 		gs.sweepGen = sweepGen.Load()
-		bareStates.Add(1)
 		bareRegistrations.Add(1)
 	}
 	reg.insert(id, gs, nil)
@@ -177,7 +183,7 @@ func register(id uint64, kind uint8, data *pmap) *gstate {
 // unregister removes goroutine id's state, if it has one.
 func unregister(id uint64) {
 	if gs := reg.remove(id); gs != nil && gs.kind == kindBare {
-		bareStates.Add(-1)
+		bareReleases.Add(1)
 	}
 }
 

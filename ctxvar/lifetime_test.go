@@ -164,7 +164,7 @@ func TestLifetimeBareSetReset(t *testing.T) {
 	quietRegistry(t)
 	warmGoroutines()
 	regBefore, heapBefore := reg.len(), heapInUse()
-	bareBefore := bareStates.Load()
+	bareBefore := bareStates()
 
 	goAndWait(manyGoroutines, func(i int) {
 		t1 := v.Set(i)
@@ -189,7 +189,7 @@ func TestLifetimeBareSetReset(t *testing.T) {
 		v.Reset(t1)
 		w.Reset(t2)
 	})
-	if got := bareStates.Load(); got != bareBefore {
+	if got := bareStates(); got != bareBefore {
 		t.Fatalf("bare states = %d after goroutines that set and reset, want %d", got, bareBefore)
 	}
 	assertBaseline(t, regBefore, heapBefore)
@@ -255,7 +255,7 @@ func TestSweepRunsAfterGC(t *testing.T) {
 	policyMu.Unlock()
 	waitFor(t, "a GC-driven sweep", func() bool {
 		runtime.GC()
-		return bareStates.Load() < sweepFloor
+		return bareStates() < sweepFloor
 	})
 }
 

@@ -97,7 +97,7 @@ func addGCCleanup() {
 
 // hookNeeded reports whether onGC has work: bare states to consider sweeping,
 // or a registry table to consider shrinking.
-func hookNeeded() bool { return bareStates.Load() > 0 || reg.sparse() }
+func hookNeeded() bool { return bareStates() > 0 || reg.sparse() }
 
 // onGC runs once per GC cycle while hookNeeded.
 func onGC(int) {
@@ -127,7 +127,7 @@ func onGC(int) {
 func sweep() int {
 	gen := sweepGen.Add(1)
 	regs := bareRegistrations.Load()
-	before := bareStates.Load()
+	before := bareStates()
 	live := liveGoroutines()
 	var dead []uint64
 	reg.each(func(id uint64, gs *gstate) {

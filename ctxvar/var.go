@@ -98,7 +98,12 @@ func (v *Var[T]) Set(val T) *Token[T] {
 	id := goid()
 	gs := stateOf(id)
 	if gs == nil {
-		gs = register(id, kindBare, nil)
+		// The goroutine's Context is empty: register it with the value in
+		// place, which spares storing the new map into a registered state.
+		gs = register(id, kindBare, (*pmap)(nil).set(&v.core, val))
+		gs.owned = true // a one-entry map is flat, and base's alone
+		gs.base.pending = 1
+		return &Token[T]{v: v, ctx: &gs.base}
 	}
 	c := gs.cur
 	old, had := c.data.Load().lookup(&v.core)
