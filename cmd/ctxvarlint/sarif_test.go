@@ -37,7 +37,10 @@ type sarifLog struct {
 		OriginalURIBaseIDs map[string]struct {
 			URI string `json:"uri"`
 		} `json:"originalUriBaseIds"`
-		Results     []sarifResult `json:"results"`
+		Results   []sarifResult `json:"results"`
+		Artifacts []struct {
+			Location sarifArtifact `json:"location"`
+		} `json:"artifacts"`
 		Invocations []struct {
 			ExecutionSuccessful *bool               `json:"executionSuccessful"`
 			ExitCode            *int                `json:"exitCode"`
@@ -101,6 +104,7 @@ type sarifLocation struct {
 type sarifArtifact struct {
 	URI       string `json:"uri"`
 	URIBaseID string `json:"uriBaseId"`
+	Index     *int   `json:"index"`
 }
 
 type sarifRegion struct {
@@ -160,6 +164,10 @@ func sarifFindings(t *testing.T, dir string, log *sarifLog) []finding {
 			continue
 		}
 		file, reg := sarifFile(t, res.Locations[0])
+		a := res.Locations[0].PhysicalLocation.ArtifactLocation
+		if a.Index == nil || *a.Index < 0 || *a.Index >= len(run.Artifacts) || run.Artifacts[*a.Index].Location.URI != a.URI {
+			t.Errorf("location %s of a result of %s does not point into the run's artifacts by index", a.URI, res.RuleID)
+		}
 		found = append(found, finding{
 			analyzer: res.RuleID,
 			file:     file,
@@ -286,7 +294,7 @@ func TestSARIF(t *testing.T) {
 		fmt.Sprintf("%d:2-%d:2 %q", line, line, "defer lib.RequestID.Reset("),
 		fmt.Sprintf("%d:%d-%d:%d %q", line, setCall.EndColumn, line, setCall.EndColumn, ")"),
 	}
-	if change.ArtifactLocation != (sarifArtifact{"app/app.go", "%SRCROOT%"}) || !slices.Equal(edits, wantEdits) {
+	if loc := change.ArtifactLocation; loc.URI != "app/app.go" || loc.URIBaseID != "%SRCROOT%" || !slices.Equal(edits, wantEdits) {
 		t.Errorf("losttoken fix: %v %q, want app/app.go %q", change.ArtifactLocation, edits, wantEdits)
 	}
 

@@ -41,6 +41,7 @@ type Log struct {
 	analyzers []*analysis.Analyzer
 	root      string
 	files     *fileCache
+	artifacts *artifacts // those of the report being built
 
 	results       []*result
 	seen          map[resultKey]bool
@@ -132,6 +133,7 @@ func (l *Log) Report(exitCode int) *sarif.Report {
 		})
 
 	slices.SortFunc(l.results, compareResults)
+	l.artifacts = new(artifacts)
 	for _, r := range l.results {
 		run.AddResult(l.sarifResult(r))
 	}
@@ -146,6 +148,7 @@ func (l *Log) Report(exitCode int) *sarif.Report {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, l.sarifNotification(n))
 	}
 	run.AddInvocation(inv)
+	run.WithArtifacts(l.artifacts.list)
 
 	return sarif.NewReport().AddRun(run)
 }

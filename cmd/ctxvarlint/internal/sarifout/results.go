@@ -152,7 +152,7 @@ func (l *Log) sarifResult(r *result) *sarif.Result {
 			sf.WithDescription(sarif.NewTextMessage(f.message))
 		}
 		for _, c := range f.changes {
-			ac := sarif.NewArtifactChange().WithArtifactLocation(l.artifactLocation(c.file))
+			ac := sarif.NewArtifactChange().WithArtifactLocation(l.artifacts.location(c.file, l.artifactLocation))
 			for _, e := range c.edits {
 				rep := sarif.NewReplacement().WithDeletedRegion(region(e.deleted))
 				if e.text != "" {
@@ -171,7 +171,7 @@ func (l *Log) sarifResult(r *result) *sarif.Result {
 func (l *Log) location(s span) *sarif.Location {
 	return sarif.NewLocation().WithPhysicalLocation(
 		sarif.NewPhysicalLocation().
-			WithArtifactLocation(l.artifactLocation(s.file)).
+			WithArtifactLocation(l.artifacts.location(s.file, l.artifactLocation)).
 			WithRegion(region(s)))
 }
 
