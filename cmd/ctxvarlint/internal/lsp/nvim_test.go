@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 )
@@ -15,7 +14,8 @@ import (
 // TestNeovim runs the server under a real editor, configured as
 // docs/editors.md says for its version: headless Neovim opens a file with a
 // bare go statement, gets the diagnostic, applies the quick fix and saves
-// the file (testdata/nvim/fix.lua).
+// the file (testdata/nvim/fix.lua); the test checks the saved file and
+// that its module builds.
 func TestNeovim(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: builds ctxvarlint and runs Neovim")
@@ -45,15 +45,10 @@ func TestNeovim(t *testing.T) {
 	default:
 		heading = "### Neovim 0.11 and later"
 	}
-	config := luaBlock(t, "../../../../docs/editors.md", heading)
+	config := codeBlock(t, "../../../../docs/editors.md", heading, "lua")
 
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "ctxvarlint")
-	build := exec.Command("go", "build", "-o", bin, "github.com/ctxvar/ctxvar/cmd/ctxvarlint")
-	build.Env = testEnv()
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building ctxvarlint: %v\n%s", err, out)
-	}
+	buildCtxvarlint(t, tmp)
 	script, err := filepath.Abs("testdata/nvim/fix.lua")
 	if err != nil {
 		t.Fatal(err)
@@ -80,37 +75,5 @@ func TestNeovim(t *testing.T) {
 		t.Fatalf("nvim: %v\noutput:\n%s\nlog:\n%s", err, out, log)
 	}
 	t.Logf("nvim log:\n%s", log)
-	fixed, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(fixed), `_ = "😀"; ctxvar.Spawn(report)`) || strings.Contains(string(fixed), "go report()") {
-		t.Errorf("the saved file does not start the goroutine with ctxvar.Spawn:\n%s\nnvim log:\n%s", fixed, log)
-	}
-}
-
-// luaBlock returns the first lua code block after the line of the markdown
-// file that starts with heading.
-func luaBlock(t *testing.T, file, heading string) string {
-	t.Helper()
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(data)
-	i := strings.Index(text, "\n"+heading)
-	if i < 0 {
-		t.Fatalf("%s has no heading %q", file, heading)
-	}
-	text = text[i:]
-	start := strings.Index(text, "\n```lua\n")
-	if start < 0 {
-		t.Fatalf("%s has no lua block after %q", file, heading)
-	}
-	text = text[start+len("\n```lua\n"):]
-	end := strings.Index(text, "\n```\n")
-	if end < 0 {
-		t.Fatalf("%s: the lua block after %q does not end", file, heading)
-	}
-	return text[:end+1]
+	checkFixed(t, dir, log)
 }
