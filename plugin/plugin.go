@@ -41,6 +41,7 @@ import (
 
 	"github.com/ctxvar/ctxvar/analyzers"
 	"github.com/ctxvar/ctxvar/analyzers/barego"
+	"github.com/ctxvar/ctxvar/analyzers/unsetget"
 )
 
 // Name is the plugin's name: the key under linters.settings.custom and the
@@ -63,24 +64,26 @@ type Settings struct {
 	// analyzers when Enable is empty).
 	Disable []string `json:"disable"`
 
-	// Barego configures the barego analyzer.
+	// Barego configures the barego analyzer, and through it unsetget.
 	Barego BaregoSettings `json:"barego"`
 }
 
-// BaregoSettings configures the barego analyzer.
+// BaregoSettings configures the barego analyzer, and unsetget, which takes
+// from barego which calls start goroutines.
 type BaregoSettings struct {
 	// Launchers lists functions and methods, besides those barego knows
 	// and those it finds by itself, that run their func arguments on
 	// another goroutine, as importpath.Func, (*importpath.Type).Method or
 	// importpath.Type.Method. barego reports the function arguments of
-	// their calls that use context variables.
+	// their calls that use context variables; unsetget checks them as
+	// goroutines that start with an empty Context.
 	Launchers []string `json:"launchers"`
 
 	// Spawners lists functions and methods, in the same forms, that run
 	// their func arguments in a copy of the caller's Context, as
 	// ctxvar.Spawn does. barego never reports their function arguments,
 	// and takes a function that hands its func parameter to one for a
-	// Spawn too.
+	// Spawn too; unsetget checks them as it checks ctxvar.Spawn's.
 	Spawners []string `json:"spawners"`
 }
 
@@ -142,10 +145,18 @@ func (s *Settings) analyzers() ([]*analysis.Analyzer, error) {
 	if err != nil {
 		return nil, err
 	}
+	// unsetget learns from barego which calls start goroutines: it must
+	// require the plugin's barego, not barego.Analyzer, since a run holds
+	// one barego. With barego disabled, bg still runs, as unsetget's
+	// prerequisite, and golangci-lint shows none of its findings.
+	ug := unsetget.New(bg)
 	var as []*analysis.Analyzer
 	for _, a := range analyzers.All {
-		if a == barego.Analyzer {
+		switch a {
+		case barego.Analyzer:
 			a = bg
+		case unsetget.Analyzer:
+			a = ug
 		}
 		if enabled[a.Name] {
 			as = append(as, a)
@@ -187,7 +198,7 @@ func (s *Settings) enabled() (map[string]bool, error) {
 // analyzer returns the barego analyzer the settings configure, the
 // Plugin's own: barego.Analyzer stays as its flags left it. golangci-lint
 // makes one Plugin per run, and barego's fact types allow one barego
-// analyzer in a run.
+// analyzer in a run, which the Plugin's unsetget requires too.
 func (b *BaregoSettings) analyzer() (*analysis.Analyzer, error) {
 	// Each list is checked alone first, so that an error names its setting.
 	for _, list := range []struct {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ctxvar/ctxvar/analyzers"
 	"github.com/ctxvar/ctxvar/analyzers/barego"
+	"github.com/ctxvar/ctxvar/analyzers/unsetget"
 )
 
 func names(as []*analysis.Analyzer) []string {
@@ -133,6 +134,67 @@ func TestBaregoSettings(t *testing.T) {
 			}
 			if got := baregoFindings(t, as[i], pkgs, finding); got != tc.want {
 				t.Errorf("barego reports the call of pool.(*Pool).Go: %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestUnsetgetSettings checks that the plugin's unsetget requires the
+// plugin's barego, so that the launchers setting reaches unsetget too, also
+// when barego is not enabled: with pool.(*Pool).Go as a launcher, unsetget
+// reports the Get in the function that Serve hands to it, and barego runs
+// only as unsetget's prerequisite, whose findings drivers do not show.
+func TestUnsetgetSettings(t *testing.T) {
+	pkgs := loadApp(t)
+	const finding = "not set on a path from the goroutine started by pool.Pool.Go"
+	for _, tc := range []struct {
+		name string
+		conf any
+		want bool
+	}{
+		{"launcher", settings{"barego": settings{"launchers": list("(*example.com/gcltest/pool.Pool).Go")}}, true},
+		{"launcher, barego disabled", settings{"disable": list("barego"), "barego": settings{"launchers": list("(*example.com/gcltest/pool.Pool).Go")}}, true},
+		{"launcher, unsetget alone", settings{"enable": list("unsetget"), "barego": settings{"launchers": list("(*example.com/gcltest/pool.Pool).Go")}}, true},
+		{"no settings", nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := New(tc.conf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			as, _ := p.BuildAnalyzers()
+			i := slices.IndexFunc(as, func(a *analysis.Analyzer) bool { return a.Name == "unsetget" })
+			if i < 0 {
+				t.Fatal("no unsetget analyzer")
+			}
+			ug := as[i]
+			if ug == unsetget.Analyzer || slices.Contains(ug.Requires, barego.Analyzer) {
+				t.Error("the plugin runs an unsetget that requires barego.Analyzer, which its flags configure, not the plugin's barego")
+			}
+			if j := slices.IndexFunc(as, func(a *analysis.Analyzer) bool { return a.Name == "barego" }); j >= 0 && !slices.Contains(ug.Requires, as[j]) {
+				t.Error("the plugin's unsetget does not require the plugin's barego")
+			}
+			graph, err := checker.Analyze(as, pkgs, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for act := range graph.All() {
+				if act.Err != nil {
+					t.Errorf("%v: %v", act, act.Err)
+				}
+				if !act.IsRoot {
+					continue // drivers show the findings of root actions only
+				}
+				if !slices.Contains(as, act.Analyzer) {
+					t.Errorf("%v is a root action, but the plugin does not enable %s", act, act.Analyzer.Name)
+				}
+				for _, d := range act.Diagnostics {
+					found = found || act.Analyzer == ug && strings.Contains(d.Message, finding)
+				}
+			}
+			if found != tc.want {
+				t.Errorf("unsetget reports the Get in the function Serve hands to pool.(*Pool).Go: %v, want %v", found, tc.want)
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"reflect"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -22,10 +23,14 @@ var doc string
 // Analyzer reports goroutines started without their parent's Context
 // whose functions use context variables. It is configured by its flags,
 // -launchers and -spawners, which take the comma-separated lists of Config.
+// Its result is a *Starts; unsetget.Analyzer requires it, so the flags
+// configure both.
 var Analyzer = newFlagAnalyzer()
 
-// New returns a barego analyzer configured by c. The error names a
-// malformed entry of c, or one listed both as a launcher and as a spawner.
+// New returns a barego analyzer configured by c, whose result is a
+// *Starts. The error names a malformed entry of c, or one listed both as a
+// launcher and as a spawner. unsetget.New makes the unsetget analyzer that
+// takes its launchers and spawners from it.
 //
 // The analyzers New returns, and Analyzer, share their fact types, which an
 // analysis driver accepts from one analyzer only: one run holds one barego
@@ -63,19 +68,24 @@ func newAnalyzer(settings func() *settings) *analysis.Analyzer {
 		Run: guard.Run(func(pass *analysis.Pass, at *guard.Position) (any, error) {
 			return run(pass, at, settings())
 		}),
-		FactTypes: []analysis.Fact{new(Uses), new(Launcher), new(Binder)},
+		FactTypes:  []analysis.Fact{new(Uses), new(Launcher), new(Binder)},
+		ResultType: reflect.TypeFor[*Starts](),
 	}
 }
 
+// run analyzes a package and returns its Starts, also when the package
+// cannot reach the runtime: the analyzers that require barego ask it
+// whatever the package.
 func run(pass *analysis.Pass, at *guard.Position, s *settings) (any, error) {
 	if !pass.ResultOf[reach.Analyzer].(bool) {
-		return nil, nil
+		return newStarts(s, nil), nil
 	}
 	pa := newPkgAnalysis(pass, at, s)
 	pa.summarize()
 	pa.findWrappers()
 	pa.exportUsesFacts()
 	pa.exportWrapperFacts()
+	starts := newStarts(s, pa)
 
 	r := report.New(pass)
 	for _, f := range pa.files {
@@ -89,7 +99,7 @@ func run(pass *analysis.Pass, at *guard.Position, s *settings) (any, error) {
 			}
 		}
 	}
-	return nil, nil
+	return starts, nil
 }
 
 func (pa *pkgAnalysis) exportUsesFacts() {
@@ -206,7 +216,7 @@ func (pa *pkgAnalysis) funcValue(e ast.Expr) *types.Func {
 // BindErr for func() error, BindArg for func(A); "" when none fits the
 // argument or the launcher's parameter.
 func (pa *pkgAnalysis) binderFor(call *ast.CallExpr, launcher *types.Func, i int) string {
-	sig, _, ok := pa.callSignature(call, launcher)
+	sig, _, ok := callSignature(pa.info, call, launcher)
 	if !ok || i >= sig.Params().Len() {
 		return ""
 	}

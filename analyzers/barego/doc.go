@@ -46,7 +46,7 @@
 //	sync.(*WaitGroup).Go
 //	time.AfterFunc
 //	context.AfterFunc
-//	testing.(*T).Run and testing.(*B).Run
+//	testing.(*T).Run, testing.(*B).Run and RunParallel, testing.(*F).Fuzz
 //	runtime.AddCleanup
 //
 // A function argument of a launcher that uses the Context is reported:
@@ -162,9 +162,19 @@
 // their fact types, and analysis drivers refuse two analyzers with the same
 // fact type.
 //
+// The lists configure the unsetget analyzer too, which takes from barego
+// which calls start goroutines, and in which Context: unsetget checks the
+// function arguments of launchers as goroutines that start with an empty
+// Context, and those of spawners as it checks ctxvar.Spawn's. It requires
+// barego, which runs for it even where barego's own findings are turned
+// off (ctxvarlint -barego=false).
+//
 // Facts. barego exports three facts about functions: Uses (the Vars a
 // function may read before setting them, the runtime functions by which it
 // carries the Context on, and the Vars it may set), Launcher (the func
 // parameters it runs on another goroutine) and Binder (the func parameters
-// it binds to its caller's Context).
+// it binds to its caller's Context). Its result, a *Starts, tells the
+// analyzers that require barego which func parameters of the functions a
+// package calls are launched and which spawned, by the same rules as
+// barego's own checks.
 package barego

@@ -19,7 +19,18 @@ var builtinLaunchers = map[string]bool{
 	"context.AfterFunc":                      true,
 	"testing.T.Run":                          true,
 	"testing.B.Run":                          true,
+	"testing.B.RunParallel":                  true,
+	"testing.F.Fuzz":                         true,
 	"runtime.AddCleanup":                     true,
+}
+
+// builtinParams lists the parameters that builtin launchers run, for those
+// that take their function as another type than a function type:
+// (*testing.F).Fuzz takes any, as the fuzz target's parameters vary. The
+// other launchers, and the configured ones, run their func-typed
+// parameters.
+var builtinParams = map[string][]int{
+	"testing.F.Fuzz": {0},
 }
 
 // parseFuncName turns the name of a launcher or spawner into the key

@@ -231,8 +231,8 @@ func (pa *pkgAnalysis) calledParam(call *ast.CallExpr, params map[*types.Var]int
 // call sees it (instantiated; with the receiver first for a method
 // expression), and how many leading arguments precede the callee's own
 // parameters.
-func (pa *pkgAnalysis) callSignature(call *ast.CallExpr, callee *types.Func) (*types.Signature, int, bool) {
-	tv, ok := pa.info.Types[call.Fun]
+func callSignature(info *types.Info, call *ast.CallExpr, callee *types.Func) (*types.Signature, int, bool) {
+	tv, ok := info.Types[call.Fun]
 	if !ok || tv.Type == nil {
 		return nil, 0, false
 	}
@@ -247,51 +247,26 @@ func (pa *pkgAnalysis) callSignature(call *ast.CallExpr, callee *types.Func) (*t
 	return sig, offset, true
 }
 
-// launchedArgs returns the launcher a call calls and the indexes of the
-// arguments it runs on another goroutine; no indexes when the call does not
-// call a launcher.
+// launchedArgs returns the function a call calls statically and the
+// indexes of the arguments it runs on another goroutine with an empty
+// Context; no indexes when the call does not call a launcher.
 func (pa *pkgAnalysis) launchedArgs(call *ast.CallExpr) (*types.Func, []int) {
 	fn := typeutil.StaticCallee(pa.info, call)
 	if fn == nil {
 		return nil, nil
 	}
-	switch pa.configured(fn) {
-	case spawner:
-		return fn, nil
-	case launcher:
-		return fn, pa.funcArgs(call, fn)
-	}
-	roles := pa.roles(fn)
-	if roles == nil || len(roles.launches) == 0 {
-		return fn, nil
-	}
-	return fn, pa.paramArgs(call, fn, roles.launches)
+	return fn, argIndexes(pa.info, call, fn, pa.startOf(fn).Launched)
 }
 
 // boundArgs returns the indexes of the arguments a call binds to the
 // caller's Context: the function given to Spawn, Bind, BindErr or BindArg,
 // the func arguments of a spawner, or a binder's bound parameters.
 func (pa *pkgAnalysis) boundArgs(call *ast.CallExpr) []int {
-	if fn := pa.api.Callee(pa.info, call); fn != nil {
-		if fn == pa.api.Spawn || fn == pa.api.Bind || fn == pa.api.BindErr || fn == pa.api.BindArg {
-			if len(call.Args) == 1 {
-				return []int{0}
-			}
-			return nil
-		}
-	}
 	fn := typeutil.StaticCallee(pa.info, call)
 	if fn == nil {
 		return nil
 	}
-	if pa.configured(fn) == spawner {
-		return pa.funcArgs(call, fn)
-	}
-	roles := pa.roles(fn)
-	if roles == nil || len(roles.binds) == 0 {
-		return nil
-	}
-	return pa.paramArgs(call, fn, roles.binds)
+	return argIndexes(pa.info, call, fn, pa.startOf(fn).Spawned)
 }
 
 type configuredRole int
@@ -304,49 +279,17 @@ const (
 
 // configured returns fn's role in the settings: a launcher, builtin or
 // configured, or a spawner.
-func (pa *pkgAnalysis) configured(fn *types.Func) configuredRole {
-	if !pa.set.names[fn.Name()] {
+func configured(set *settings, fn *types.Func) configuredRole {
+	if !set.names[fn.Name()] {
 		return unconfigured
 	}
 	switch key := launcherKey(fn); {
-	case pa.set.spawners[key]:
+	case set.spawners[key]:
 		return spawner
-	case pa.set.launchers[key]:
+	case set.launchers[key]:
 		return launcher
 	}
 	return unconfigured
-}
-
-// funcArgs returns the indexes of a call's func-typed arguments, receiver
-// of a method expression left out.
-func (pa *pkgAnalysis) funcArgs(call *ast.CallExpr, callee *types.Func) []int {
-	sig, offset, ok := pa.callSignature(call, callee)
-	if !ok {
-		return nil
-	}
-	var idx []int
-	for i := offset; i < sig.Params().Len() && i < len(call.Args); i++ {
-		if _, isFunc := sig.Params().At(i).Type().Underlying().(*types.Signature); isFunc {
-			idx = append(idx, i)
-		}
-	}
-	return idx
-}
-
-// paramArgs returns the indexes of the arguments a call passes to the
-// callee's parameters params.
-func (pa *pkgAnalysis) paramArgs(call *ast.CallExpr, callee *types.Func, params map[int]string) []int {
-	_, offset, ok := pa.callSignature(call, callee)
-	if !ok {
-		return nil
-	}
-	var idx []int
-	for _, p := range slices.Sorted(maps.Keys(params)) {
-		if p+offset < len(call.Args) {
-			idx = append(idx, p+offset)
-		}
-	}
-	return idx
 }
 
 // roles returns a function's wrapper roles: found in this package, or

@@ -15,10 +15,14 @@ type callInfo struct {
 	callee     types.Object // typeutil.Callee
 	rt         *types.Func  // the ctxvar function or method called, or nil
 	static     *types.Func  // typeutil.StaticCallee
-	launchArg  int          // see launcher
 	methods    []string     // interfaceMethods
 	iface      string       // interfaceCall
 	isIface    bool
+
+	// The indexes of the arguments that the callee, not one of the
+	// runtime's, runs on another goroutine, as barego tells: with an empty
+	// Context (a launcher's), or in a copy of the caller's (a spawner's).
+	launched, spawned []int
 }
 
 // callOf returns what is known about call.
@@ -28,8 +32,8 @@ func (c *checker) callOf(call *ast.CallExpr) *callInfo {
 	}
 	info := c.pass.TypesInfo
 	// What typeutil.StaticCallee and ctxvarapi.API.Callee return, and
-	// launcher works on, all follow from typeutil.Callee, which returns
-	// the origin of a generic function or method.
+	// barego's Starts answers for, all follow from typeutil.Callee, which
+	// returns the origin of a generic function or method.
 	ci := &callInfo{callee: typeutil.Callee(info, call)}
 	if fn, ok := ci.callee.(*types.Func); ok {
 		if recv := fn.Signature().Recv(); recv == nil || !types.IsInterface(recv.Type()) {
@@ -45,7 +49,10 @@ func (c *checker) callOf(call *ast.CallExpr) *callInfo {
 			ci.conversion = true
 		}
 	}
-	ci.launchArg, _ = launcherOf(ci.callee)
+	if ci.static != nil && ci.rt == nil {
+		// The runtime's own Spawn and Bind are handled as runtime calls.
+		_, ci.launched, ci.spawned = c.goStarts.Args(info, call)
+	}
 	ci.methods = interfaceMethods(info, call)
 	ci.iface, ci.isIface = interfaceCall(info, call)
 	c.calls[call] = ci

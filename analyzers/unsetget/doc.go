@@ -24,11 +24,28 @@
 //     it;
 //   - tests, benchmarks and fuzz targets (TestX(*testing.T), BenchmarkX,
 //     FuzzX): the testing package runs each on a goroutine of its own;
-//   - a function started by a go statement, or passed to a function known
-//     to run it on a new goroutine: errgroup.Group.Go and TryGo,
-//     sync.WaitGroup.Go, time.AfterFunc, testing.T.Run, testing.B.Run,
-//     testing.B.RunParallel and testing.F.Fuzz. These start with an empty
-//     Context, whatever their parent had set.
+//   - a function started by a go statement, or passed to a launcher, a
+//     function that runs it on another goroutine. These start with an
+//     empty Context, whatever their parent had set.
+//
+// The analyzer takes the launchers from the barego analyzer, which it
+// requires, so that the two agree: errgroup.Group.Go and TryGo,
+// sync.WaitGroup.Go, time.AfterFunc, context.AfterFunc, testing.T.Run,
+// testing.B.Run, testing.B.RunParallel, testing.F.Fuzz and
+// runtime.AddCleanup; the launchers of barego's configuration (the
+// ctxvarlint command's -barego.launchers flag, which configures unsetget
+// too, also when barego's own findings are turned off with -barego=false);
+// and the functions, in the package or in the packages it imports, that
+// hand a func parameter to a go statement or to another launcher:
+//
+//	func Async(fn func()) { go fn() }
+//
+//	func handle(id string) {
+//		defer requestID.Reset(requestID.Set(id))
+//		Async(func() {
+//			log.Print(requestID.Get()) // reported: Async runs it with an empty Context
+//		})
+//	}
 //
 // A function that is not an entry is never reported by itself. What it
 // needs, a Get before any Set of a Var, is passed to its callers, across
@@ -82,9 +99,14 @@
 //
 // ctxvar.Spawn, ctxvar.Bind, ctxvar.BindErr and ctxvar.BindArg carry the
 // caller's Context: the function they are given is checked against what is
-// set at the call. (*ctxvar.Context).Run is checked only when the Context is
+// set at the call. So are the function arguments of the spawners that
+// barego knows: those of its configuration (-barego.spawners), and the
+// functions that hand a func parameter to Spawn, Bind, BindErr, BindArg or
+// another spawner. (*ctxvar.Context).Run is checked only when the Context is
 // a copy the function made itself with ctxvar.Copy and runs once; Gets in
 // other Runs, whose Context the analyzer cannot see, are not reported.
+// A function passed to any other function is not checked there: it may
+// run anywhere, at any time.
 //
 // # Fixes
 //
@@ -113,8 +135,9 @@
 //     method of that name, in the package or the packages it imports; any
 //     closure or function used as a value);
 //   - a function literal or function value that is not called on the spot
-//     (stored, or passed to a function) may be called at any time: whatever
-//     it may Set counts as set from there on, and its Gets are not checked;
+//     (stored, or passed to a function other than a launcher or a spawner)
+//     may be called at any time: whatever it may Set counts as set from
+//     there on, and its Gets are not checked;
 //   - a Var used other than as the receiver of a method call (passed to a
 //     function, stored in a field or another variable) may be Set under
 //     another name: it counts as set from there on, and so does every such
@@ -148,5 +171,16 @@
 // imports do: on a package-level Var initialized by ctxvar.New, whether it
 // has a default; on a function, the Vars it requires (reads with Get before
 // any Set), sets on every path, and may set, and whether it never returns;
-// on a package, the Vars its initialization may set. It has no flags.
+// on a package, the Vars its initialization may set.
+//
+// # Configuration
+//
+// The analyzer has no flags of its own: the launchers and spawners it knows
+// are those of the barego analyzer it requires. Analyzer requires
+// barego.Analyzer, which its flags configure; when only unsetget runs
+// (ctxvarlint -barego=false, or -unsetget), barego runs as its prerequisite
+// and drivers do not show barego's findings. A program that configures
+// barego with barego.New makes the matching unsetget with New, as the
+// golangci-lint plugin does with its barego settings: one run holds one
+// barego analyzer.
 package unsetget

@@ -21,7 +21,7 @@ type entryKind int
 const (
 	entryFunc     entryKind = iota // main, init, TestMain, tests, benchmarks, fuzz targets
 	entryGo                        // a function started by a go statement
-	entryLaunched                  // a function a known launcher runs on another goroutine
+	entryLaunched                  // a function a launcher runs on another goroutine
 )
 
 // checkEntries analyzes the functions where a goroutine starts and reports
@@ -45,10 +45,12 @@ func (c *checker) checkEntries() {
 				from := fmt.Sprintf("the goroutine started at %s (it starts with an empty Context)", c.where(n.Pos()))
 				c.checkStarted(n.Call, n.Call.Fun, from, entryGo)
 			case *ast.CallExpr:
-				i, name := launcher(c.pass.TypesInfo, n)
+				ci := c.callOf(n)
 				c.at.At(n.Pos())
-				from := fmt.Sprintf("the goroutine started by %s at %s (it starts with an empty Context)", name, c.where(n.Pos()))
-				c.checkStarted(n, n.Args[i], from, entryLaunched)
+				from := fmt.Sprintf("the goroutine started by %s at %s (it starts with an empty Context)", c.funcName(ci.static), c.where(n.Pos()))
+				for _, i := range ci.launched {
+					c.checkStarted(n, n.Args[i], from, entryLaunched)
+				}
 			}
 		}
 	}
@@ -138,65 +140,6 @@ func isTesting(t types.Type, name string) bool {
 	}
 	named, ok := types.Unalias(ptr.Elem()).(*types.Named)
 	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "testing" && named.Obj().Name() == name
-}
-
-// launchers are the functions and methods known to run their function
-// argument on a new goroutine, which starts with an empty Context. The key
-// is "package path.receiver type.name"; the value is the argument's index.
-var launchers = map[string]int{
-	"golang.org/x/sync/errgroup.Group.Go":    0,
-	"golang.org/x/sync/errgroup.Group.TryGo": 0,
-	"sync.WaitGroup.Go":                      0,
-	"time..AfterFunc":                        1,
-	"testing.T.Run":                          1,
-	"testing.B.Run":                          1,
-	"testing.B.RunParallel":                  0,
-	"testing.F.Fuzz":                         0,
-}
-
-// launcherNames are the names of the launchers, checked before building
-// the key of a call's callee: most calls are to none of them.
-var launcherNames = func() map[string]bool {
-	names := make(map[string]bool)
-	for k := range launchers {
-		names[k[strings.LastIndexByte(k, '.')+1:]] = true
-	}
-	return names
-}()
-
-// launcher returns the index of the function argument that call runs on a
-// new goroutine, and a name for the launcher; -1 if call is not to one.
-func launcher(info *types.Info, call *ast.CallExpr) (int, string) {
-	return launcherOf(typeutil.Callee(info, call))
-}
-
-// launcherOf is launcher for a call of callee.
-func launcherOf(callee types.Object) (int, string) {
-	fn, ok := callee.(*types.Func)
-	if !ok || fn.Pkg() == nil || !launcherNames[fn.Name()] {
-		return -1, ""
-	}
-	recv := ""
-	if r := fn.Signature().Recv(); r != nil {
-		t := types.Unalias(r.Type())
-		if p, ok := t.(*types.Pointer); ok {
-			t = types.Unalias(p.Elem())
-		}
-		n, ok := t.(*types.Named)
-		if !ok {
-			return -1, ""
-		}
-		recv = n.Obj().Name()
-	}
-	i, ok := launchers[fn.Pkg().Path()+"."+recv+"."+fn.Name()]
-	if !ok {
-		return -1, ""
-	}
-	name := fn.Pkg().Name() + "." + fn.Name()
-	if recv != "" {
-		name = fn.Pkg().Name() + "." + recv + "." + fn.Name()
-	}
-	return i, name
 }
 
 // reportAll reports findings in an entry, once each, in source order.

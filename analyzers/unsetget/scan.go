@@ -77,7 +77,7 @@ func (c *checker) scan() {
 							allowed[ast.Unparen(n.Args[1])] = true
 						}
 					}
-					if ci.launchArg >= 0 && ci.launchArg < len(n.Args) {
+					if len(ci.launched) > 0 {
 						c.starts[i] = append(c.starts[i], n)
 					}
 					fun := ast.Unparen(n.Fun)

@@ -2,10 +2,12 @@ package unsetget
 
 import (
 	_ "embed"
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/cfg"
 
+	"github.com/ctxvar/ctxvar/analyzers/barego"
 	"github.com/ctxvar/ctxvar/analyzers/internal/ctxvarapi"
 	"github.com/ctxvar/ctxvar/analyzers/internal/docs"
 	"github.com/ctxvar/ctxvar/analyzers/internal/guard"
@@ -23,14 +26,42 @@ import (
 //go:embed doc.go
 var doc string
 
-// Analyzer reports Gets that can panic with a LookupError.
-var Analyzer = &analysis.Analyzer{
-	Name:      "unsetget",
-	Doc:       docs.MustExtract(doc, "unsetget"),
-	URL:       "https://pkg.go.dev/github.com/ctxvar/ctxvar/analyzers/unsetget",
-	Run:       guard.Run(run),
-	Requires:  []*analysis.Analyzer{reach.Analyzer},
-	FactTypes: []analysis.Fact{new(VarFact), new(FuncFact), new(PkgFact)},
+// Analyzer reports Gets that can panic with a LookupError. It requires
+// barego.Analyzer, which tells it which calls start goroutines: the flags
+// of barego.Analyzer, -launchers and -spawners, configure both analyzers.
+var Analyzer = New(barego.Analyzer)
+
+// New returns an unsetget analyzer that requires bg, a barego analyzer
+// (barego.Analyzer, or one that barego.New made), and takes from its
+// result which calls start goroutines and in which Context: the function
+// arguments of launchers start with an empty Context, those of spawners
+// with a copy of the caller's. The two analyzers then agree on the
+// launchers and spawners that bg's configuration adds.
+//
+// One run holds one barego analyzer, since barego analyzers share their
+// fact types: a driver that runs a barego analyzer made by barego.New runs
+// the unsetget analyzer New returns for it, in place of Analyzer. A driver
+// runs bg for unsetget also when barego is not among the analyzers it is
+// asked to run, and then shows none of bg's findings, as drivers show only
+// those of the analyzers asked for. New panics if bg is not a barego
+// analyzer.
+func New(bg *analysis.Analyzer) *analysis.Analyzer {
+	if bg == nil || bg.ResultType != reflect.TypeFor[*barego.Starts]() {
+		panic(fmt.Sprintf("unsetget.New: %v is not a barego analyzer", bg))
+	}
+	return &analysis.Analyzer{
+		Name: "unsetget",
+		Doc:  docs.MustExtract(doc, "unsetget"),
+		URL:  "https://pkg.go.dev/github.com/ctxvar/ctxvar/analyzers/unsetget",
+		Run: guard.Run(func(pass *analysis.Pass, at *guard.Position) (any, error) {
+			// The result of the barego this analyzer was made with: a driver
+			// holds one barego, but not necessarily barego.Analyzer.
+			starts, _ := pass.ResultOf[bg].(*barego.Starts)
+			return run(pass, at, starts)
+		}),
+		Requires:  []*analysis.Analyzer{reach.Analyzer, bg},
+		FactTypes: []analysis.Fact{new(VarFact), new(FuncFact), new(PkgFact)},
+	}
 }
 
 // A VarFact records, on a package-level Var initialized by a plain
@@ -164,10 +195,11 @@ func sameSummary(a, b *summary) bool {
 
 // checker holds what one pass knows about the package's Vars and functions.
 type checker struct {
-	pass *analysis.Pass
-	api  *ctxvarapi.API
-	rep  *report.Reporter
-	at   *guard.Position
+	pass     *analysis.Pass
+	api      *ctxvarapi.API
+	goStarts *barego.Starts // which calls start goroutines, from barego
+	rep      *report.Reporter
+	at       *guard.Position
 
 	varIDs  []VarID       // the Vars, by number
 	varKeys []string      // their keys, by number, once needed
@@ -213,7 +245,9 @@ type checker struct {
 	initMay     map[*ast.FuncDecl]*varSet
 }
 
-func run(pass *analysis.Pass, at *guard.Position) (any, error) {
+// run analyzes a package; starts tells which calls start goroutines (nil,
+// on a pass without barego's result, knows barego's builtin launchers).
+func run(pass *analysis.Pass, at *guard.Position, starts *barego.Starts) (any, error) {
 	if !pass.ResultOf[reach.Analyzer].(bool) {
 		return nil, nil
 	}
@@ -227,6 +261,7 @@ func run(pass *analysis.Pass, at *guard.Position) (any, error) {
 	c := &checker{
 		pass:        pass,
 		api:         api,
+		goStarts:    starts,
 		rep:         report.New(pass),
 		at:          at,
 		varNum:      make(map[VarID]int),

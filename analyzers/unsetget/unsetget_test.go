@@ -4,11 +4,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 
+	"github.com/ctxvar/ctxvar/analyzers/barego"
 	"github.com/ctxvar/ctxvar/analyzers/unsetget"
 )
 
@@ -95,3 +98,93 @@ func main() { unitchecker.Main(unsetget.Analyzer) }
 		t.Errorf("go vet reported the Get of b.User, which initset's init sets:\n%s", out)
 	}
 }
+
+// TestStarts checks that the function arguments of the launchers and
+// Spawns barego finds, in the package and through its facts in package
+// wrap, are goroutines that start with an empty Context and in a copy of
+// the caller's, and those of other functions are not.
+func TestStarts(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), unsetget.Analyzer, "./starts")
+}
+
+// configuredBarego is barego told of the launchers and the spawner of
+// package wrap that it cannot see by itself.
+var configuredBarego = barego.Config{
+	Launchers: []string{"(*example.com/unsetget/wrap.Pool).Later", "example.com/unsetget/wrap.LaterFunc"},
+	Spawners:  []string{"example.com/unsetget/wrap.Pool.Enqueue"},
+}
+
+// TestNew checks that an unsetget made by New for a configured barego
+// takes its launchers and spawners, and that Analyzer, with barego.Analyzer
+// unconfigured, does not.
+func TestNew(t *testing.T) {
+	bg, err := barego.New(configuredBarego)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := unsetget.New(bg)
+	if err := analysis.Validate([]*analysis.Analyzer{bg, a}); err != nil {
+		t.Errorf("a configured barego and its unsetget do not validate: %v", err)
+	}
+	analysistest.Run(t, analysistest.TestData(), a, "./configured")
+
+	var recorder recordT
+	analysistest.Run(&recorder, analysistest.TestData(), unsetget.Analyzer, "./configured")
+	if !recorder.failed {
+		t.Error("Analyzer reported the functions run by launchers that only a configured barego knows")
+	}
+}
+
+// TestBaregoFlags checks that barego.Analyzer's flags, which the ctxvarlint
+// command sets, configure Analyzer too.
+func TestBaregoFlags(t *testing.T) {
+	flags := &barego.Analyzer.Flags
+	for name, list := range map[string][]string{"launchers": configuredBarego.Launchers, "spawners": configuredBarego.Spawners} {
+		if err := flags.Set(name, strings.Join(list, ",")); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			if err := flags.Set(name, ""); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	analysistest.Run(t, analysistest.TestData(), unsetget.Analyzer, "./configured")
+}
+
+// TestOneBarego checks that Analyzer requires barego.Analyzer and an
+// analyzer made by New the barego it was made for, so that a driver that
+// runs a configured barego, with Analyzer, is refused rather than run with
+// two barego analyzers; and that New takes only a barego analyzer.
+func TestOneBarego(t *testing.T) {
+	if !slices.Contains(unsetget.Analyzer.Requires, barego.Analyzer) {
+		t.Error("Analyzer does not require barego.Analyzer")
+	}
+	bg, err := barego.New(barego.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := unsetget.New(bg); !slices.Contains(a.Requires, bg) || slices.Contains(a.Requires, barego.Analyzer) {
+		t.Errorf("New(bg) requires %v; want bg and not barego.Analyzer", a.Requires)
+	}
+	err = analysis.Validate([]*analysis.Analyzer{bg, unsetget.Analyzer})
+	if err == nil || !strings.Contains(err.Error(), "registered by two analyzers") {
+		t.Errorf("Validate of a configured barego with Analyzer: err = %v; want a fact type registered by two analyzers", err)
+	}
+	for _, notBarego := range []*analysis.Analyzer{nil, unsetget.Analyzer} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("New(%v) did not panic", notBarego)
+				}
+			}()
+			unsetget.New(notBarego)
+		}()
+	}
+}
+
+// recordT is an analysistest.Testing that records a failure instead of
+// failing the test.
+type recordT struct{ failed bool }
+
+func (r *recordT) Errorf(format string, args ...any) { r.failed = true }

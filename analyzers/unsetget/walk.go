@@ -229,21 +229,13 @@ func (f *flow) call(call *ast.CallExpr, st *state) {
 		st.addVars(f.c.litSummary(lit).sets)
 		return
 	}
-	if arg := ci.launchArg; arg >= 0 {
-		// The function runs on another goroutine, checked as an entry of
-		// its own.
-		f.operands(fun, st)
-		for i, a := range call.Args {
-			if i == arg && (isFuncLit(a) || f.c.funcRef(a) != nil) {
-				continue
-			}
-			f.expr(a, st)
-		}
-		return
-	}
 	fn := ci.static
 	f.operands(fun, st)
-	f.exprs(call.Args, st)
+	if len(ci.launched) > 0 || len(ci.spawned) > 0 {
+		f.startArgs(call, ci, st)
+	} else {
+		f.exprs(call.Args, st)
+	}
 	for _, m := range ci.methods {
 		st.addVars(f.c.methodMay(m))
 	}
@@ -270,6 +262,36 @@ func (f *flow) call(call *ast.CallExpr, st *state) {
 	st.addVars(s.sets)
 }
 
+// startArgs evaluates the arguments of a call of a launcher or a spawner,
+// which runs some of its function arguments on another goroutine. A
+// launched function starts with an empty Context: it is checked as an
+// entry of its own, and what it may Set does not count here. A spawned
+// function runs in a copy of the Context at the call, once the arguments
+// are evaluated, as ctxvar.Spawn's does.
+func (f *flow) startArgs(call *ast.CallExpr, ci *callInfo, st *state) {
+	for i, a := range call.Args {
+		switch {
+		case slices.Contains(ci.spawned, i):
+		case slices.Contains(ci.launched, i) && (isFuncLit(a) || f.c.funcRef(a) != nil):
+		default:
+			f.expr(a, st)
+		}
+	}
+	for _, i := range ci.spawned {
+		f.spawn(call, call.Args[i], st)
+	}
+}
+
+// spawn checks fn, which runs in a copy of the current Context on another
+// goroutine or later, where a recover here cannot catch its panics.
+func (f *flow) spawn(call *ast.CallExpr, fn ast.Expr, st *state) {
+	n := len(f.findings)
+	f.carry(call, fn, st.varsSet(), st)
+	for i := n; i < len(f.findings); i++ {
+		f.findings[i].async = true
+	}
+}
+
 func isFuncLit(e ast.Expr) bool {
 	_, ok := ast.Unparen(e).(*ast.FuncLit)
 	return ok
@@ -284,12 +306,7 @@ func (f *flow) runtimeCall(call *ast.CallExpr, rt *types.Func, st *state) {
 	switch rt {
 	case api.Spawn, api.Bind, api.BindErr, api.BindArg:
 		if len(call.Args) == 1 {
-			// The function runs in a copy of the current Context.
-			n := len(f.findings)
-			f.carry(call, call.Args[0], st.varsSet(), st)
-			for i := n; i < len(f.findings); i++ {
-				f.findings[i].async = true
-			}
+			f.spawn(call, call.Args[0], st)
 			return
 		}
 	case api.ContextRun:

@@ -182,6 +182,51 @@ func TestAnalyzerFlag(t *testing.T) {
 	}
 }
 
+// TestBaregoAsPrerequisite checks that unsetget learns the launchers of
+// -barego.launchers from barego also when barego's own findings are turned
+// off: barego then runs only as unsetget's prerequisite and prints nothing.
+// lib.Enqueue's argument gets lib.User, which has no default, on a worker
+// goroutine: unsetget reports it once -barego.launchers names lib.Enqueue.
+func TestBaregoAsPrerequisite(t *testing.T) {
+	t.Parallel()
+	bin := ctxvarlint(t)
+	dir := sharedModule(t, "multipkg")
+	enqueue := want{
+		analyzer: "unsetget",
+		file:     "app/app.go",
+		line:     lineOf(t, filepath.Join(dir, "app", "app.go"), "lib.Enqueue("),
+		re:       regexp.MustCompile(`^lib\.CurrentUser calls lib\.User\.Get .* started by lib\.Enqueue at app\.go:\d+ \(it starts with an empty Context\)`),
+	}
+	for _, tc := range []struct {
+		enable string
+		keep   func(want) bool // the wants of ./app that the flags keep
+	}{
+		{"-barego=false", func(w want) bool { return w.analyzer != "barego" }},
+		{"-unsetget", func(w want) bool { return w.analyzer == "unsetget" }},
+	} {
+		ws := slices.DeleteFunc(wants(t, dir), func(w want) bool { return !strings.HasPrefix(w.file, "app/") || !tc.keep(w) })
+		ws = append(ws, enqueue)
+		args := []string{tc.enable, "-barego.launchers=example.com/multipkg/lib.Enqueue", "./app"}
+
+		js := run(t, dir, bin, append([]string{"-json"}, args...)...)
+		found, _, errs := parseJSON(t, dir, js.stdout)
+		checkWants(t, found, ws)
+		if js.code != 0 || len(errs) > 0 {
+			t.Errorf("-json %s: exit status %d, errors %v; want 0 and none\n%v", tc.enable, js.code, errs, js)
+		}
+
+		text := run(t, dir, bin, args...)
+		if text.code != 3 {
+			t.Errorf("%s: exit status %d, want 3\n%v", tc.enable, text.code, text)
+		}
+		textFound, other := textFindings(dir, text.stderr)
+		checkWants(t, textFound, ws)
+		if len(other) > 0 || text.stdout != "" {
+			t.Errorf("%s: unexpected output %q\n%v", tc.enable, other, text)
+		}
+	}
+}
+
 // lineOf returns the number of the first line of file that contains s.
 func lineOf(t *testing.T, file, s string) int {
 	t.Helper()

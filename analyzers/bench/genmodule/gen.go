@@ -34,6 +34,7 @@ type pkg struct {
 
 	// planted mistakes (svc packages)
 	PlantGo, PlantGoDep, PlantDetached, PlantToken bool // in the package
+	PlantDetachedUser                              bool // in the package, for barego and unsetget
 	PlantUnset, PlantSubtest                       bool // in its test
 
 	// launch packages
@@ -116,11 +117,14 @@ func generate(n int, repo string) *module {
 		p.PlantGoDep = i%7 == 3 && len(p.Deps) > 0
 		p.PlantDetached = i%11 == 5
 		p.PlantToken = i%6 == 1
+		p.PlantDetachedUser = i%13 == 7
 		p.PlantUnset = p.Tested && i%8 == 2
 		p.PlantSubtest = p.Tested && i%12 == 6
-		m.planted["barego"] += count(p.PlantGo, p.PlantGoDep, p.PlantDetached, p.PlantSubtest)
+		m.planted["barego"] += count(p.PlantGo, p.PlantGoDep, p.PlantDetached, p.PlantDetachedUser, p.PlantSubtest)
 		m.planted["losttoken"] += count(p.PlantToken)
-		m.planted["unsetget"] += count(p.PlantUnset)
+		// unsetget learns from barego that Detached, a launcher of another
+		// package, starts a goroutine with an empty Context.
+		m.planted["unsetget"] += count(p.PlantUnset, p.PlantDetachedUser)
 		layers[layer] = append(layers[layer], p)
 		svcs = append(svcs, p)
 	}

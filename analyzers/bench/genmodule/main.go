@@ -20,8 +20,10 @@
 //
 // A few mistakes are planted at a fixed rate, so that the analyzers have
 // findings to make: bare go statements and a Launcher call whose functions
-// read Vars (barego), Tokens from Set thrown away (losttoken), and Gets of a
-// Var without a default before any Set, in tests and main (unsetget).
+// read Vars (barego), Tokens from Set thrown away (losttoken), Gets of a
+// Var without a default before any Set, in tests and main (unsetget), and a
+// Launcher call whose function gets a Var without a default (both barego
+// and unsetget, which learns the launcher from barego).
 // Everything else is meant to be clean. genmodule writes the number of
 // planted mistakes of each kind to planted.json in the module and prints it.
 //

@@ -317,6 +317,9 @@ func Handle(req Request) (*Result, error) {
 [[- if .PlantDetached]]
 	detachedDescribe(res)
 [[- end]]
+[[- if .PlantDetachedUser]]
+	detachedUser(res)
+[[- end]]
 [[- if .PlantToken]]
 	bump()
 [[- end]]
@@ -506,6 +509,16 @@ func stepAsync() { go [[(index .Deps 0).Name]].Step(3) }
 // where Describe reads the request's Vars empty.
 func detachedDescribe(res *Result) {
 	[[.L.Name]].Detached(func() { res.add("detached %s", [[.B.Name]].Describe()) })
+}
+[[- end]]
+[[- if .PlantDetachedUser]]
+
+// detachedUser is a planted mistake: Detached starts a bare goroutine,
+// where MustUser reads User in an empty Context although Handle set it.
+// A planted mistake for unsetget too: User has no default, so its Get
+// panics there.
+func detachedUser(res *Result) {
+	[[.L.Name]].Detached(func() { res.add("detached as %s", [[.B.Name]].MustUser()) })
 }
 [[- end]]
 [[- if .PlantToken]]

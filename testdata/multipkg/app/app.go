@@ -30,9 +30,9 @@ func Handle(l *Log, id, user string) {
 	wg.Add(1)
 	go audit(l, &wg)                                       // want barego `RequestID`
 	wg.Go(func() { l.add(lib.Logf("handled")) })           // want barego `RequestID`
-	lib.Async(func() { l.add("by " + lib.CurrentUser()) }) // want barego `User`
+	lib.Async(func() { l.add("by " + lib.CurrentUser()) }) // want barego `lib\.User\.Get sees none` unsetget `lib\.CurrentUser calls lib\.User\.Get .* started by lib\.Async at`
 	lib.Background(func() { l.add(lib.Logf("in the background")) })
-	lib.Enqueue(func() { l.add(lib.Logf("queued")) })
+	lib.Enqueue(func() { l.add(lib.Logf("queued by %s", lib.CurrentUser())) })
 	wg.Add(1)
 	ctxvar.Spawn(func() { defer wg.Done(); l.add(lib.Logf("spawned")) })
 	wg.Wait()

@@ -39,6 +39,19 @@ func Submit(p *pool.Pool, id string) {
 	p.Go(audit) // want "barego: pool.(*Pool).Go runs its function on another goroutine with an empty Context"
 }
 
+// Serve hands a function that reads user, which has no default, to a
+// pool's worker, where it is unset: unsetget reports the Get, which panics,
+// once the launchers setting tells that p.Go starts a goroutine. barego's
+// finding on the same call is suppressed, so that --fix leaves the call as
+// it is.
+func Serve(p *pool.Pool) {
+	defer user.Reset(user.Set("admin"))
+	//lint:ignore barego unsetget reports the Get below, which panics
+	p.Go(func() {
+		fmt.Println("serving", user.Get()) // want "unsetget: user.Get can panic with a LookupError: user has no default and is not set on a path from the goroutine started by pool.Pool.Go"
+	})
+}
+
 // Quiet has Handle's, Tag's and Submit's bugs, suppressed.
 func Quiet(p *pool.Pool, id string) {
 	go audit()        //nolint:ctxvarlint // audit may log "none"
