@@ -37,6 +37,10 @@ type gstate struct {
 
 	// Embedded so that a state and its Context are one allocation.
 	base Context
+	// first is the one-entry map of a bare goroutine's first Set, embedded
+	// so that registering the goroutine is one allocation too. It is a map
+	// like any other: once a snapshot shares it, it never changes.
+	first pmapSized[[1]pmapSlot]
 }
 
 // contextBatch is how many Contexts Copy allocates at a time. Python keeps a
@@ -165,10 +169,28 @@ func newState(kind uint8, data *pmap) *gstate {
 	return gs
 }
 
+// registerSet registers goroutine id, which has no registry slot, as a bare
+// goroutine whose Context holds k=v alone, as its first Set leaves it.
+func registerSet(id uint64, k *varCore, v any) *gstate {
+	gs := &gstate{kind: kindBare, owned: true}
+	m := gs.first.node()
+	m.slots[0] = pmapSlot{k, v}
+	m.n = 1
+	gs.base.data.init(m)
+	gs.cur = &gs.base
+	return registerState(id, gs)
+}
+
 // register gives goroutine id, which has no registry slot, a state whose
 // Context starts as data.
 func register(id uint64, kind uint8, data *pmap) *gstate {
-	gs := newState(kind, data)
+	return registerState(id, newState(kind, data))
+}
+
+// registerState registers gs, a new state, for goroutine id, which has no
+// registry slot.
+func registerState(id uint64, gs *gstate) *gstate {
+	kind := gs.kind
 	if kind == kindBare {
 		gs.sweepGen = sweepGen.Load()
 		bareRegistrations.Add(1)

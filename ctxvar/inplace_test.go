@@ -33,6 +33,56 @@ func TestInPlaceUpdatesReuseTheMap(t *testing.T) {
 	<-done
 }
 
+// A bare goroutine's first Set registers it with its one-entry map in the
+// same allocation as its state: a Set+Reset that registers and releases the
+// goroutine allocates that and the token.
+func TestBareSetResetAllocations(t *testing.T) {
+	v := New[int]("v")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		allocs := testing.AllocsPerRun(100, func() { v.Reset(v.Set(7)) })
+		if allocs > 2 {
+			t.Errorf("Set+Reset in a bare goroutine allocates %v times, want 2: the state and the token", allocs)
+		}
+		if current() != nil {
+			t.Error("the goroutine is still registered after Set and Reset")
+		}
+	}()
+	<-done
+}
+
+// The map of a bare goroutine's first Set lives in its state; a snapshot
+// that shares it must not see later Sets, nor lose its value when the state
+// is released.
+func TestFirstMapSnapshots(t *testing.T) {
+	v, w := New[int]("v"), New[int]("w")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tok := v.Set(1)
+		c := Copy() // shares the first map
+		tok2 := v.Set(2)
+		wt := w.Set(3)
+		if got, ok := ValueIn(c, v); !ok || got != 1 {
+			t.Errorf("Copy taken after the first Set sees v = %d, %v; want 1", got, ok)
+		}
+		if c.Len() != 1 {
+			t.Errorf("Copy taken after the first Set has %d values, want 1", c.Len())
+		}
+		w.Reset(wt)
+		v.Reset(tok2)
+		v.Reset(tok)
+		if current() != nil {
+			t.Error("the goroutine is still registered after its Sets were reset")
+		}
+		if got, ok := ValueIn(c, v); !ok || got != 1 {
+			t.Errorf("after the state was released, the Copy sees v = %d, %v; want 1", got, ok)
+		}
+	}()
+	<-done
+}
+
 // currentMap returns the calling goroutine's map without taking a snapshot.
 func currentMap() *pmap {
 	return current().cur.data.Load()

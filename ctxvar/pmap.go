@@ -311,7 +311,11 @@ func newPmapNode(n int) *pmap {
 // sizedNode allocates a node whose slots are the array A, an array of
 // pmapSlot, in the same object.
 func sizedNode[A any]() *pmap {
-	p := new(pmapSized[A])
+	return new(pmapSized[A]).node()
+}
+
+// node makes p's slots its array and returns its map, empty.
+func (p *pmapSized[A]) node() *pmap {
 	p.m.slots = unsafe.Slice((*pmapSlot)(unsafe.Pointer(&p.a)), unsafe.Sizeof(p.a)/unsafe.Sizeof(pmapSlot{}))
 	return &p.m
 }

@@ -100,8 +100,7 @@ func (v *Var[T]) Set(val T) *Token[T] {
 	if gs == nil {
 		// The goroutine's Context is empty: register it with the value in
 		// place, which spares storing the new map into a registered state.
-		gs = register(id, kindBare, (*pmap)(nil).set(&v.core, val))
-		gs.owned = true // a one-entry map is flat, and base's alone
+		gs = registerSet(id, &v.core, val)
 		gs.base.pending = 1
 		return &Token[T]{v: v, ctx: &gs.base}
 	}
