@@ -64,8 +64,8 @@ func handle() {
 
 // baitPackage type-checks bait against the real runtime. It keeps going past
 // the type error of the removed Delete, as drivers do for analyzers that run
-// despite errors.
-func baitPackage(t *testing.T) (*token.FileSet, *ast.File, *types.Package) {
+// despite errors, and returns it too.
+func baitPackage(t *testing.T) (*token.FileSet, *ast.File, *types.Package, []types.Error) {
 	t.Helper()
 	rt, err := packages.Load(&packages.Config{Mode: packages.NeedName | packages.NeedTypes}, ctxvarapi.Path)
 	if err != nil {
@@ -79,6 +79,7 @@ func baitPackage(t *testing.T) (*token.FileSet, *ast.File, *types.Package) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var typeErrors []types.Error
 	conf := types.Config{
 		Importer: importerFunc(func(path string) (*types.Package, error) {
 			if path == ctxvarapi.Path {
@@ -86,13 +87,20 @@ func baitPackage(t *testing.T) (*token.FileSet, *ast.File, *types.Package) {
 			}
 			return nil, fmt.Errorf("bait imports only the runtime, not %s", path)
 		}),
-		Error: func(error) {},
+		Error: func(err error) {
+			if te, ok := err.(types.Error); ok {
+				typeErrors = append(typeErrors, te)
+			}
+		},
 	}
 	pkg, _ := conf.Check("example.com/bait", fset, []*ast.File{f}, nil)
 	if ctxvarapi.Of(pkg) == nil {
 		t.Fatal("bait does not import the runtime")
 	}
-	return fset, f, pkg
+	if len(typeErrors) == 0 {
+		t.Fatal("bait type-checks: its removed Delete should not")
+	}
+	return fset, f, pkg, typeErrors
 }
 
 type importerFunc func(path string) (*types.Package, error)
@@ -105,15 +113,16 @@ func (f importerFunc) Import(path string) (*types.Package, error) { return f(pat
 // panic must come back as a *guard.InternalError naming the package, as the
 // drivers then report it and exit non-zero, rather than take down the run.
 func TestGuarded(t *testing.T) {
-	fset, f, pkg := baitPackage(t)
+	fset, f, pkg, typeErrors := baitPackage(t)
 	for _, a := range All {
 		t.Run(a.Name, func(t *testing.T) {
 			pass := &analysis.Pass{
-				Analyzer: a,
-				Fset:     fset,
-				Files:    []*ast.File{f},
-				Pkg:      pkg,
-				ResultOf: map[*analysis.Analyzer]any{reach.Analyzer: true},
+				Analyzer:   a,
+				Fset:       fset,
+				Files:      []*ast.File{f},
+				Pkg:        pkg,
+				TypeErrors: typeErrors,
+				ResultOf:   map[*analysis.Analyzer]any{reach.Analyzer: reach.Result{Reaches: true, API: ctxvarapi.Of(pkg)}},
 			}
 			err := runRecovering(a, pass)
 			var ie *guard.InternalError

@@ -77,10 +77,11 @@ func newAnalyzer(settings func() *settings) *analysis.Analyzer {
 // cannot reach the runtime: the analyzers that require barego ask it
 // whatever the package.
 func run(pass *analysis.Pass, at *guard.Position, s *settings) (any, error) {
-	if !pass.ResultOf[reach.Analyzer].(bool) {
+	rr := pass.ResultOf[reach.Analyzer].(reach.Result)
+	if !rr.Reaches {
 		return newStarts(s, nil), nil
 	}
-	pa := newPkgAnalysis(pass, at, s)
+	pa := newPkgAnalysis(pass, at, s, rr.API)
 	pa.summarize()
 	pa.findWrappers()
 	pa.exportUsesFacts()

@@ -140,7 +140,7 @@ func (pa *pkgAnalysis) calleeInfo(fn *types.Func) *calleeInfo {
 	}
 	// Its Launcher fact alone tells, and spares a look-up of its Binder
 	// fact, which roles would make too.
-	info.mayLaunch = local || configured(pa.set, fn) != unconfigured || pa.pass.ImportObjectFact(fn, new(Launcher))
+	info.mayLaunch = local || configured(pa.set, fn) != unconfigured || pa.pass.ImportObjectFact(fn, &pa.launcher)
 	return info
 }
 

@@ -154,10 +154,12 @@ func paramList(idx []int, names []string) string {
 // summary is a function's use of its goroutine's Context, as the package
 // analysis builds it; Uses is its exported form. Its lists have no
 // duplicates and are short, a few Vars, so they are searched linearly;
-// those of a summary made from a fact share the fact's slices and never
-// grow.
+// those of a summary made from a fact share the fact's slices, or point
+// into them, and never grow. A summary holds its reads by pointer: they
+// are those of the actions and facts they come from, which never change,
+// and they go from summary to summary.
 type summary struct {
-	reads   []Read
+	reads   []*Read
 	carries []string
 	sets    []VarRef
 	setsAny bool
@@ -171,8 +173,8 @@ func (s *summary) empty() bool {
 	return s == nil || (!s.usesContext() && len(s.sets) == 0 && !s.setsAny)
 }
 
-func (s *summary) addRead(r Read) bool {
-	if slices.Contains(s.reads, r) {
+func (s *summary) addRead(r *Read) bool {
+	if slices.ContainsFunc(s.reads, func(q *Read) bool { return *q == *r }) {
 		return false
 	}
 	s.reads = append(s.reads, r)
@@ -196,7 +198,10 @@ func (s *summary) addSet(v VarRef) bool {
 }
 
 func (s *summary) sortedReads() []Read {
-	reads := slices.Clone(s.reads)
+	reads := make([]Read, len(s.reads))
+	for i, r := range s.reads {
+		reads[i] = *r
+	}
 	slices.SortFunc(reads, compareRead)
 	return reads
 }
@@ -224,5 +229,12 @@ func (s *summary) fact(pkg string) *Uses {
 }
 
 func summaryOf(u *Uses) *summary {
-	return &summary{reads: u.Reads, carries: u.Carries, sets: u.Sets, setsAny: u.SetsAny}
+	var reads []*Read
+	if len(u.Reads) > 0 {
+		reads = make([]*Read, len(u.Reads))
+		for i := range u.Reads {
+			reads[i] = &u.Reads[i]
+		}
+	}
+	return &summary{reads: reads, carries: u.Carries, sets: u.Sets, setsAny: u.SetsAny}
 }

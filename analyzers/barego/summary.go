@@ -32,12 +32,15 @@ type pkgAnalysis struct {
 	decls map[*types.Func]*fnode   // declared functions, by object
 	lits  map[*ast.FuncLit]*fnode  // function literals
 	facts map[*types.Func]*summary // imported Uses facts; nil when there is none
+	uses  Uses                     // where funcSummary imports a fact, which summaryOf does not keep
+
+	launcher Launcher // where calleeInfo imports a fact, only to know it is there
 
 	// fieldOwners names each field of a package-level struct type as
 	// Type.field, per package, so that a field holding a Var can be named.
 	fieldOwners map[*types.Package]map[*types.Var]string
 
-	stack []*callRecord // buildEvents' stack of enclosing calls
+	stack []int // buildEvents' stack of enclosing calls, by index in fnode.calls
 
 	callees map[*types.Func]*calleeInfo // the functions called statically
 
@@ -48,9 +51,11 @@ type pkgAnalysis struct {
 
 // An fnode is a function declaration or literal being summarized.
 type fnode struct {
+	index  int // in pkgAnalysis.funcs
 	body   *ast.BlockStmt
 	calls  []callRecord // the calls in the body that can matter, in preorder
 	mayUse bool         // it may use the Context, whatever the Vars set
+	flowed bool         // flowOf is done
 	cfg    *cfg.CFG     // built when needed: for flow
 	blocks [][]*event   // the events of each CFG block, in evaluation order
 	events []*event     // all of them
@@ -68,12 +73,14 @@ const (
 	evCall                   // a static call, whose callee's summary applies
 )
 
-// An action is what a call does with its goroutine's Context.
+// An action is what a call does with its goroutine's Context. Most are
+// calls (evCall), one for each function called: what reads and Sets hold
+// is kept out of line.
 type action struct {
 	kind    eventKind
-	read    Read
-	set     VarRef
-	setAny  bool // a Set of a Var that cannot be identified, or a call of unknown code
+	read    *Read   // evRead
+	set     *VarRef // evSet, unless setAny
+	setAny  bool    // a Set of a Var that cannot be identified, or a call of unknown code
 	carry   string
 	carried ast.Expr    // the function Spawn, Bind, BindErr or BindArg carries the Context to
 	callee  *types.Func // evCall of a declared function (generic origin)
@@ -154,11 +161,11 @@ func meet(s, t varState) (varState, bool) {
 	return out, true
 }
 
-func newPkgAnalysis(pass *analysis.Pass, at *guard.Position, s *settings) *pkgAnalysis {
+func newPkgAnalysis(pass *analysis.Pass, at *guard.Position, s *settings, api *ctxvarapi.API) *pkgAnalysis {
 	return &pkgAnalysis{
 		pass:        pass,
 		info:        pass.TypesInfo,
-		api:         ctxvarapi.Of(pass.Pkg),
+		api:         api,
 		at:          at,
 		set:         s,
 		decls:       make(map[*types.Func]*fnode),
@@ -186,12 +193,23 @@ func newPkgAnalysis(pass *analysis.Pass, at *guard.Position, s *settings) *pkgAn
 func (pa *pkgAnalysis) summarize() {
 	pa.collect()
 	// Until a function needs its CFG, its events are its calls, once each:
-	// the steps that take unions need no more.
+	// the steps that take unions need no more. They are allocated all
+	// together.
+	total := 0
 	for _, fn := range pa.funcs {
-		fn.events = make([]*event, len(fn.calls))
+		total += len(fn.calls)
+	}
+	events, ptrs := make([]event, total), make([]*event, total)
+	for _, fn := range pa.funcs {
+		n := len(fn.calls)
+		// Capped, so that buildEvents's appends to them do not run into
+		// the next function's.
+		fn.events, ptrs = ptrs[:n:n], ptrs[n:]
 		for i, c := range fn.calls {
-			fn.events[i] = &event{action: c.action, call: c.call, deferred: c.deferred}
+			events[i] = event{action: c.action, call: c.call, deferred: c.deferred}
+			fn.events[i] = &events[i]
 		}
+		events = events[n:]
 	}
 
 	for _, fn := range pa.funcs {
@@ -214,7 +232,7 @@ func (pa *pkgAnalysis) summarize() {
 					if !fn.sum.setsAny {
 						fn.sum.setsAny, grew = true, true
 					}
-				} else if fn.sum.addSet(e.set) {
+				} else if fn.sum.addSet(*e.set) {
 					grew = true
 				}
 			case evCall:
@@ -287,11 +305,20 @@ func (pa *pkgAnalysis) calleeMayUse(a *action) bool {
 
 // flowOf builds fn's CFG and events, and finds the Vars set before each
 // event, unless done already. It needs the Vars each function may set.
+//
+// A function that may set no Var needs neither when all of its code can be
+// reached: no Var is set before any of its events, which is what the
+// events made from its calls say already. (Code that cannot be reached,
+// where its events would have every Var set, is rare; the CFG tells it.)
 func (pa *pkgAnalysis) flowOf(fn *fnode) {
-	if fn.cfg != nil || len(fn.calls) == 0 {
+	if fn.flowed || len(fn.calls) == 0 {
 		return
 	}
+	fn.flowed = true
 	pa.at.At(fn.body.Pos())
+	if len(fn.sum.sets) == 0 && !fn.sum.setsAny && pa.allReachable(fn.body.List) {
+		return
+	}
 	pa.buildEvents(fn)
 	pa.flow(fn)
 }
@@ -300,23 +327,28 @@ func (pa *pkgAnalysis) flowOf(fn *fnode) {
 // function for which it reports growth, until nothing grows. Summaries only
 // grow, within finite sets, so it terminates, recursion included.
 func (pa *pkgAnalysis) fixpoint(step func(*fnode) bool) {
+	// The work list is a queue of size functions from work[head], in a
+	// ring: a function is queued at most once, so there is room for all.
+	n := len(pa.funcs)
 	work := slices.Clone(pa.funcs)
-	queued := make(map[*fnode]bool, len(work))
-	for _, fn := range work {
-		queued[fn] = true
+	head, size := 0, n
+	queued := make([]bool, n) // by fnode.index
+	for i := range queued {
+		queued[i] = true
 	}
-	for len(work) > 0 {
-		fn := work[0]
-		work = work[1:]
-		queued[fn] = false
+	for size > 0 {
+		fn := work[head]
+		head, size = (head+1)%n, size-1
+		queued[fn.index] = false
 		pa.at.At(fn.body.Pos())
 		if !step(fn) {
 			continue
 		}
 		for _, caller := range fn.callers {
-			if !queued[caller] {
-				queued[caller] = true
-				work = append(work, caller)
+			if !queued[caller.index] {
+				queued[caller.index] = true
+				work[(head+size)%n] = caller
+				size++
 			}
 		}
 	}
@@ -402,7 +434,7 @@ func (pa *pkgAnalysis) apply(sum *summary, e *action, filter varState) bool {
 }
 
 func (pa *pkgAnalysis) newNode(body *ast.BlockStmt) *fnode {
-	fn := &fnode{body: body}
+	fn := &fnode{body: body, index: len(pa.funcs)}
 	pa.funcs = append(pa.funcs, fn)
 	return fn
 }
@@ -419,13 +451,23 @@ func (pa *pkgAnalysis) newNode(body *ast.BlockStmt) *fnode {
 func (pa *pkgAnalysis) buildEvents(fn *fnode) {
 	fn.cfg = cfg.New(fn.body, pa.mayReturn)
 	fn.blocks = make([][]*event, len(fn.cfg.Blocks))
-	fn.events = fn.events[:0]
-	for _, b := range fn.cfg.Blocks {
-		emit := func(c *callRecord) {
-			e := &event{action: c.action, call: c.call, deferred: c.deferred}
-			fn.blocks[b.Index] = append(fn.blocks[b.Index], e)
-			fn.events = append(fn.events, e)
+	// The events made from the calls, one for each, serve as the first
+	// event of their call: only a call that the CFG holds twice needs
+	// another. A block's events are a piece of the function's.
+	first := fn.events
+	used := make([]bool, len(first))
+	events := make([]*event, 0, len(first))
+	emit := func(i int) {
+		e := first[i]
+		if used[i] {
+			c := &fn.calls[i]
+			e = &event{action: c.action, call: c.call, deferred: c.deferred}
 		}
+		used[i] = true
+		events = append(events, e)
+	}
+	for _, b := range fn.cfg.Blocks {
+		start := len(events)
 		for _, n := range b.Nodes {
 			pos, end := n.Pos(), n.End()
 			i, _ := slices.BinarySearchFunc(fn.calls, pos, func(c callRecord, pos token.Pos) int {
@@ -433,12 +475,12 @@ func (pa *pkgAnalysis) buildEvents(fn *fnode) {
 			})
 			stack := pa.stack[:0]
 			for ; i < len(fn.calls) && fn.calls[i].call.Pos() < end; i++ {
-				c := &fn.calls[i]
-				for len(stack) > 0 && stack[len(stack)-1].call.End() <= c.call.Pos() {
+				c := fn.calls[i].call
+				for len(stack) > 0 && fn.calls[stack[len(stack)-1]].call.End() <= c.Pos() {
 					emit(stack[len(stack)-1])
 					stack = stack[:len(stack)-1]
 				}
-				stack = append(stack, c)
+				stack = append(stack, i)
 			}
 			for len(stack) > 0 {
 				emit(stack[len(stack)-1])
@@ -446,7 +488,9 @@ func (pa *pkgAnalysis) buildEvents(fn *fnode) {
 			}
 			pa.stack = stack
 		}
+		fn.blocks[b.Index] = events[start:len(events):len(events)]
 	}
+	fn.events = events
 }
 
 // flow computes, for each event of fn, the Vars set on every path from the
@@ -475,7 +519,7 @@ func (pa *pkgAnalysis) flow(fn *fnode) {
 				if e.setAny {
 					s = varState{all: true}
 				} else {
-					s, shared = s.with(e.set, shared)
+					s, shared = s.with(*e.set, shared)
 				}
 			case evCall:
 				s, shared = s.withSets(pa.calleeSummary(e.action), shared)
@@ -533,10 +577,13 @@ func (pa *pkgAnalysis) classifyCall(call *ast.CallExpr, callee types.Object, inf
 					r.Via = via
 				}
 			}
-			return &action{kind: evRead, read: r}
+			return &action{kind: evRead, read: &r}
 		case fn == pa.api.Set:
 			v, ok := pa.varRef(ctxvarapi.VarObject(pa.info, ctxvarapi.Receiver(call)))
-			return &action{kind: evSet, set: v, setAny: !ok}
+			if !ok {
+				return &action{kind: evSet, setAny: true}
+			}
+			return &action{kind: evSet, set: &v}
 		case pa.api.IsContextCarrier(fn):
 			e := &action{kind: evCarry, carry: fn.Name()}
 			if fn != pa.api.Copy && len(call.Args) == 1 {
@@ -627,9 +674,8 @@ func (pa *pkgAnalysis) funcSummary(obj *types.Func) *summary {
 		return s
 	}
 	var s *summary
-	var u Uses
-	if pa.pass.ImportObjectFact(obj, &u) {
-		s = summaryOf(&u)
+	if pa.pass.ImportObjectFact(obj, &pa.uses) {
+		s = summaryOf(&pa.uses)
 	}
 	pa.facts[obj] = s
 	return s

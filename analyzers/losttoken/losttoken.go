@@ -6,13 +6,12 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/ast/edge"
-	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/cfg"
 	"golang.org/x/tools/go/types/typeutil"
 
@@ -32,7 +31,7 @@ var Analyzer = &analysis.Analyzer{
 	Name:     "losttoken",
 	Doc:      docs.MustExtract(doc, "losttoken"),
 	URL:      "https://pkg.go.dev/github.com/ctxvar/ctxvar/analyzers/losttoken",
-	Requires: []*analysis.Analyzer{reach.Analyzer, reach.Inspect},
+	Requires: []*analysis.Analyzer{reach.Analyzer},
 	Run:      guard.Run(run),
 }
 
@@ -44,10 +43,7 @@ type checker struct {
 }
 
 func run(pass *analysis.Pass, at *guard.Position) (any, error) {
-	if !pass.ResultOf[reach.Analyzer].(bool) {
-		return nil, nil
-	}
-	api := ctxvarapi.Of(pass.Pkg)
+	api := pass.ResultOf[reach.Analyzer].(reach.Result).API
 	if api == nil || api.Set == nil || api.Reset == nil {
 		return nil, nil
 	}
@@ -57,60 +53,200 @@ func run(pass *analysis.Pass, at *guard.Position) (any, error) {
 		r:    report.New(pass),
 		ret:  newReturns(pass.TypesInfo, pass.Files),
 	}
-	insp := pass.ResultOf[reach.Inspect].(*inspector.Inspector)
-	contextBuilders := c.contextBuilders(insp)
-	for cur := range insp.Root().Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		at.At(cur.Node().Pos())
-		switch fn := cur.Node().(type) {
-		case *ast.FuncDecl:
-			if fn.Body == nil || c.contextDiesWith(fn) {
-				continue
-			}
-		case *ast.FuncLit:
-			if contextBuilders[fn] {
-				continue
-			}
+	for _, fn := range c.collect(at) {
+		if fn.skip {
+			continue
 		}
-		c.checkFunc(cur)
+		at.At(fn.node.Pos())
+		for _, d := range fn.discards {
+			c.reportDiscard(d, fn.hasGoto)
+		}
+		if len(fn.toks) > 0 {
+			c.checkPaths(fn.node, fn.body, fn.toks, fn.hasGoto)
+		}
 	}
 	return nil, nil
 }
 
-// contextBuilders returns the function literals whose Sets build a Context
-// that ends with the literal: those passed straight to Spawn, Bind, BindErr,
-// BindArg or (*Context).Run, which run them in a Context of their own, and
-// subtests and fuzz targets, which are test functions.
-func (c *checker) contextBuilders(insp *inspector.Inspector) map[*ast.FuncLit]bool {
-	lits := make(map[*ast.FuncLit]bool)
-	for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
-		call := cur.Node().(*ast.CallExpr)
-		if !c.runsInOwnContext(call) && !isSubtest(c.pass.TypesInfo, call) {
-			continue
+// A function is a function declaration or literal, with the Sets of its
+// body that throw their token away or keep it in a local variable. The
+// function literals in the body are functions of their own.
+type function struct {
+	node     ast.Node // *ast.FuncDecl or *ast.FuncLit
+	body     *ast.BlockStmt
+	scope    *types.Scope
+	skip     bool // not checked: see collect
+	discards []discard
+	toks     []tokenVar
+	hasGoto  bool
+}
+
+// collect walks the files and returns their functions, in preorder, with
+// what their bodies hold. It skips the functions without a body or
+// scope, those whose Context ends when they return (contextDiesWith), and
+// the function literals whose Sets build a Context that ends with the
+// literal: those passed straight to Spawn, Bind, BindErr, BindArg or
+// (*Context).Run, which run them in a Context of their own, and subtests
+// and fuzz targets, which are test functions.
+//
+// The walk keeps the stack of the nodes that enclose the one it visits,
+// which tells where a Set stands: in which statement, and whether in a
+// loop. It leaves out the declarations without a Set: they hold nothing to
+// check, and are most of them.
+func (c *checker) collect(at *guard.Position) []*function {
+	var (
+		funcs []*function
+		stack []ast.Node            // the nodes enclosing the one visited, innermost last
+		open  []*function           // the functions enclosing it, innermost last
+		lits  map[*ast.FuncLit]bool // the literals that build a Context: the call that passes one comes first
+	)
+	visit := func(n ast.Node) bool {
+		if n == nil {
+			if len(open) > 0 && open[len(open)-1].node == stack[len(stack)-1] {
+				open = open[:len(open)-1]
+			}
+			stack = stack[:len(stack)-1]
+			return false
 		}
-		for _, arg := range call.Args {
-			if lit, ok := ast.Unparen(arg).(*ast.FuncLit); ok {
-				lits[lit] = true
+		switch n := n.(type) {
+		case *ast.Ident, *ast.BasicLit, *ast.CommentGroup:
+			return false // leaves: spare the call that ends their walk
+		case *ast.FuncDecl:
+			fn := &function{node: n, body: n.Body, scope: c.pass.TypesInfo.Scopes[n.Type]}
+			fn.skip = n.Body == nil || fn.scope == nil || c.contextDiesWith(n)
+			funcs = append(funcs, fn)
+			open = append(open, fn)
+		case *ast.FuncLit:
+			fn := &function{node: n, body: n.Body, scope: c.pass.TypesInfo.Scopes[n.Type]}
+			fn.skip = fn.scope == nil || lits[n]
+			funcs = append(funcs, fn)
+			open = append(open, fn)
+		case *ast.BranchStmt:
+			if n.Tok == token.GOTO && len(open) > 0 {
+				open[len(open)-1].hasGoto = true
+			}
+		case *ast.CallExpr:
+			if !interesting[calledName(n)] {
+				break // spare the look-up of the callee
+			}
+			at.At(n.Pos())
+			callee, _ := typeutil.Callee(c.pass.TypesInfo, n).(*types.Func)
+			if c.runsInOwnContext(callee) || isSubtest(callee) {
+				for _, arg := range n.Args {
+					if lit, ok := ast.Unparen(arg).(*ast.FuncLit); ok {
+						if lits == nil {
+							lits = make(map[*ast.FuncLit]bool)
+						}
+						lits[lit] = true
+					}
+				}
+			}
+			if len(open) > 0 && callee != nil && callee.Origin() == c.api.Set {
+				// Calls outside the body (in array lengths of the
+				// parameters' types) are none of the function's.
+				if fn := open[len(open)-1]; !fn.skip && fn.body.Pos() <= n.Pos() && n.End() <= fn.body.End() {
+					c.set(fn, n, stack)
+				}
+			}
+		}
+		stack = append(stack, n)
+		return true
+	}
+	sets := c.setPositions()
+	for _, file := range c.pass.Files {
+		stack = append(stack[:0], file)
+		for _, decl := range file.Decls {
+			if i, _ := slices.BinarySearch(sets, decl.Pos()); i < len(sets) && sets[i] < decl.End() {
+				ast.Inspect(decl, visit)
 			}
 		}
 	}
-	return lits
+	return funcs
 }
 
-func (c *checker) runsInOwnContext(call *ast.CallExpr) bool {
-	switch c.api.Callee(c.pass.TypesInfo, call) {
-	case nil:
+// setPositions returns the positions, in order, of the package's
+// references to the runtime's Set: the calls of Set are among them.
+func (c *checker) setPositions() []token.Pos {
+	var pos []token.Pos
+	for id, obj := range c.pass.TypesInfo.Uses {
+		if fn, ok := obj.(*types.Func); ok && fn.Origin() == c.api.Set {
+			pos = append(pos, id.Pos())
+		}
+	}
+	slices.Sort(pos)
+	return pos
+}
+
+// interesting holds the names of the functions whose calls collect looks
+// at: Set, and those whose function arguments build a Context of their own.
+var interesting = map[string]bool{
+	"Set": true, "Spawn": true, "Bind": true, "BindErr": true, "BindArg": true, "Run": true, "Fuzz": true,
+}
+
+// calledName returns the name of the identifier that call's function
+// expression ends in: F in F(), pkg.F(), x.F(), F[int]() and (F)(); ""
+// when there is none. A call of a function or method names it so, which
+// rules out most callees without looking them up.
+func calledName(call *ast.CallExpr) string {
+	fun := ast.Unparen(call.Fun)
+	switch x := fun.(type) {
+	case *ast.IndexExpr:
+		fun = ast.Unparen(x.X)
+	case *ast.IndexListExpr:
+		fun = ast.Unparen(x.X)
+	}
+	switch x := fun.(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.SelectorExpr:
+		return x.Sel.Name
+	}
+	return ""
+}
+
+// set records a call of Set in fn's body that throws its token away or
+// keeps it in a local variable; stack holds the nodes that enclose the call.
+func (c *checker) set(fn *function, call *ast.CallExpr, stack []ast.Node) {
+	// op is the expression that holds the call's value: the call itself, or
+	// the outermost parentheses around it; stmt is the node op is a child of.
+	var op ast.Expr = call
+	i := len(stack) - 1
+	for ; i > 0; i-- {
+		p, ok := stack[i].(*ast.ParenExpr)
+		if !ok {
+			break
+		}
+		op = p
+	}
+	stmt, outer := stack[i], stack[:i]
+	if d, ok := discarded(call, op, stmt); ok {
+		d.loop, d.inList = inLoop(outer), inList(stmt, outer)
+		fn.discards = append(fn.discards, d)
+	} else if tv, ok := c.tokenVar(call, op, stmt, fn.scope); ok {
+		tv.loop = inLoop(outer)
+		fn.toks = append(fn.toks, tv)
+	}
+}
+
+// runsInOwnContext reports whether callee, a call's static callee, is
+// Spawn, Bind, BindErr, BindArg or (*Context).Run, which run their function
+// arguments in a Context of their own.
+func (c *checker) runsInOwnContext(callee *types.Func) bool {
+	if callee == nil {
 		return false
+	}
+	switch callee.Origin() {
 	case c.api.Spawn, c.api.Bind, c.api.BindErr, c.api.BindArg, c.api.ContextRun:
 		return true
 	}
 	return false
 }
 
-// isSubtest reports whether call is (*testing.T).Run, (*testing.B).Run or
-// (*testing.F).Fuzz, whose function argument is a test function.
-func isSubtest(info *types.Info, call *ast.CallExpr) bool {
-	fn, ok := typeutil.Callee(info, call).(*types.Func)
-	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "testing" {
+// isSubtest reports whether fn, a call's static callee, is
+// (*testing.T).Run, (*testing.B).Run or (*testing.F).Fuzz, whose function
+// argument is a test function.
+func isSubtest(fn *types.Func) bool {
+	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != "testing" {
 		return false
 	}
 	recv := fn.Signature().Recv()
@@ -178,9 +314,11 @@ func isTestName(name, prefix string) bool {
 
 // A discard is a Set whose token nobody keeps.
 type discard struct {
-	call *ast.CallExpr
-	stmt inspector.Cursor // the statement that throws the token away
-	how  discardKind
+	call   *ast.CallExpr
+	stmt   ast.Node // the statement that throws the token away
+	how    discardKind
+	loop   bool // stmt lies in a loop of the function (inLoop)
+	inList bool // stmt stands in a statement list (inList)
 }
 
 type discardKind int
@@ -196,84 +334,28 @@ type tokenVar struct {
 	v    *types.Var
 	call *ast.CallExpr
 	stmt ast.Node // the AssignStmt or ValueSpec, as it appears in the CFG
-	cur  inspector.Cursor
+	loop bool     // stmt lies in a loop of the function (inLoop)
 }
 
-func (c *checker) checkFunc(fn inspector.Cursor) {
-	var (
-		body  inspector.Cursor
-		ftype *ast.FuncType
-	)
-	switch n := fn.Node().(type) {
-	case *ast.FuncDecl:
-		body, ftype = fn.ChildAt(edge.FuncDecl_Body, -1), n.Type
-	case *ast.FuncLit:
-		body, ftype = fn.ChildAt(edge.FuncLit_Body, -1), n.Type
-	}
-	funcScope := c.pass.TypesInfo.Scopes[ftype]
-	if funcScope == nil {
-		return
-	}
-
-	var (
-		discards []discard
-		toks     []tokenVar
-		hasGoto  bool
-	)
-	body.Inspect([]ast.Node{(*ast.FuncLit)(nil), (*ast.CallExpr)(nil), (*ast.BranchStmt)(nil)}, func(cur inspector.Cursor) bool {
-		switch n := cur.Node().(type) {
-		case *ast.FuncLit:
-			return false // analyzed on its own
-		case *ast.BranchStmt:
-			hasGoto = hasGoto || n.Tok == token.GOTO
-		case *ast.CallExpr:
-			if c.api.Callee(c.pass.TypesInfo, n) != c.api.Set {
-				return true
-			}
-			if d, ok := c.discarded(cur); ok {
-				discards = append(discards, d)
-			} else if tv, ok := c.tokenVar(cur, funcScope); ok {
-				toks = append(toks, tv)
-			}
-		}
-		return true
-	})
-
-	for _, d := range discards {
-		c.reportDiscard(d, hasGoto)
-	}
-	if len(toks) > 0 {
-		c.checkPaths(fn, body, toks, hasGoto)
-	}
-}
-
-// operand returns the cursor of the expression that holds call's value:
-// call itself, or the outermost parentheses around it.
-func operand(call inspector.Cursor) inspector.Cursor {
-	for call.ParentEdgeKind() == edge.ParenExpr_X {
-		call = call.Parent()
-	}
-	return call
-}
-
-func (c *checker) discarded(call inspector.Cursor) (discard, bool) {
-	op := operand(call)
-	d := discard{call: call.Node().(*ast.CallExpr), stmt: op.Parent()}
-	kind, idx := op.ParentEdge()
-	switch kind {
-	case edge.ExprStmt_X:
+// discarded recognizes a Set whose token is thrown away: op, the call or
+// its outermost parentheses, is the child of stmt, an expression statement,
+// a defer or go statement, or an assignment to the blank identifier.
+func discarded(call *ast.CallExpr, op ast.Expr, stmt ast.Node) (discard, bool) {
+	d := discard{call: call, stmt: stmt}
+	switch stmt := stmt.(type) {
+	case *ast.ExprStmt:
 		d.how = exprStmt
-	case edge.DeferStmt_Call, edge.GoStmt_Call:
+	case *ast.DeferStmt, *ast.GoStmt:
 		d.how = deferStmt
-	case edge.AssignStmt_Rhs:
-		as := op.Parent().Node().(*ast.AssignStmt)
-		if len(as.Lhs) != len(as.Rhs) || !isBlank(as.Lhs[idx]) {
+	case *ast.AssignStmt:
+		i := slices.Index(stmt.Rhs, op)
+		if i < 0 || len(stmt.Lhs) != len(stmt.Rhs) || !isBlank(stmt.Lhs[i]) {
 			return discard{}, false
 		}
 		d.how = blank
-	case edge.ValueSpec_Values:
-		vs := op.Parent().Node().(*ast.ValueSpec)
-		if len(vs.Names) != len(vs.Values) || !isBlank(vs.Names[idx]) {
+	case *ast.ValueSpec:
+		i := slices.Index(stmt.Values, op)
+		if i < 0 || len(stmt.Names) != len(stmt.Values) || !isBlank(stmt.Names[i]) {
 			return discard{}, false
 		}
 		d.how = blank
@@ -292,25 +374,22 @@ func isBlank(e ast.Expr) bool {
 // where tok is a variable of the function being analyzed. A variable of an
 // enclosing function or of the package may be used anywhere, so it is left
 // alone, as are fields, elements and pointers, which store the token.
-func (c *checker) tokenVar(call inspector.Cursor, funcScope *types.Scope) (tokenVar, bool) {
+func (c *checker) tokenVar(call *ast.CallExpr, op ast.Expr, stmt ast.Node, funcScope *types.Scope) (tokenVar, bool) {
 	info := c.pass.TypesInfo
-	op := operand(call)
-	kind, idx := op.ParentEdge()
 	var id *ast.Ident
-	stmt := op.Parent().Node()
-	switch kind {
-	case edge.AssignStmt_Rhs:
-		as := stmt.(*ast.AssignStmt)
-		if len(as.Lhs) != len(as.Rhs) {
+	switch stmt := stmt.(type) {
+	case *ast.AssignStmt:
+		i := slices.Index(stmt.Rhs, op)
+		if i < 0 || len(stmt.Lhs) != len(stmt.Rhs) {
 			return tokenVar{}, false
 		}
-		id, _ = ast.Unparen(as.Lhs[idx]).(*ast.Ident)
-	case edge.ValueSpec_Values:
-		vs := stmt.(*ast.ValueSpec)
-		if len(vs.Names) != len(vs.Values) {
+		id, _ = ast.Unparen(stmt.Lhs[i]).(*ast.Ident)
+	case *ast.ValueSpec:
+		i := slices.Index(stmt.Values, op)
+		if i < 0 || len(stmt.Names) != len(stmt.Values) {
 			return tokenVar{}, false
 		}
-		id = vs.Names[idx]
+		id = stmt.Names[i]
 	}
 	if id == nil {
 		return tokenVar{}, false
@@ -322,7 +401,7 @@ func (c *checker) tokenVar(call inspector.Cursor, funcScope *types.Scope) (token
 			return tokenVar{}, false
 		}
 	}
-	return tokenVar{v: v, call: call.Node().(*ast.CallExpr), stmt: stmt, cur: op.Parent()}, true
+	return tokenVar{v: v, call: call, stmt: stmt}, true
 }
 
 // setOperands returns the Var and the value of a call of Set, written as a
@@ -345,16 +424,30 @@ func (c *checker) setOperands(call *ast.CallExpr) (v, x ast.Expr, methodCall boo
 	return nil, nil, false
 }
 
-// inLoop reports whether cur lies in a for or range statement of its own
-// function, where a deferred Reset would run once per iteration at the end.
-func inLoop(cur inspector.Cursor) bool {
-	for enc := range cur.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
-		switch enc.Node().(type) {
+// inLoop reports whether a statement whose enclosing nodes are outer
+// (innermost last) lies in a for or range statement of its own function,
+// where a deferred Reset would run once per iteration at the end.
+func inLoop(outer []ast.Node) bool {
+	for i := len(outer) - 1; i >= 0; i-- {
+		switch outer[i].(type) {
 		case *ast.ForStmt, *ast.RangeStmt:
 			return true
-		default:
+		case *ast.FuncLit, *ast.FuncDecl:
 			return false
 		}
+	}
+	return false
+}
+
+// inList reports whether stmt, whose enclosing nodes are outer (innermost
+// last), stands in a statement list: not in a label, an if header or a
+// select case's communication.
+func inList(stmt ast.Node, outer []ast.Node) bool {
+	switch p := outer[len(outer)-1].(type) {
+	case *ast.BlockStmt, *ast.CaseClause:
+		return true
+	case *ast.CommClause:
+		return p.Comm != stmt
 	}
 	return false
 }
@@ -365,12 +458,12 @@ func (c *checker) reportDiscard(d discard, hasGoto bool) {
 		return
 	}
 	name := types.ExprString(v)
-	loop := inLoop(d.stmt)
+	loop := d.loop
 	var msg string
 	switch {
 	case d.how == deferStmt:
 		verb := "deferred"
-		if _, ok := d.stmt.Node().(*ast.GoStmt); ok {
+		if _, ok := d.stmt.(*ast.GoStmt); ok {
 			verb = "go"
 		}
 		msg = fmt.Sprintf("the token returned by the %s call of %s.Set is discarded: the value it sets is never reset; "+
@@ -390,8 +483,8 @@ func (c *checker) reportDiscard(d discard, hasGoto bool) {
 			name, what, name, name, shorten(x))
 	}
 	diag := analysis.Diagnostic{Pos: d.call.Pos(), End: d.call.End(), Message: msg}
-	if d.how == exprStmt && methodCall && !loop && !hasGoto && c.deferable(d.stmt, v) {
-		stmt := d.stmt.Node()
+	if d.how == exprStmt && methodCall && !loop && !hasGoto && d.inList && c.deferable(v) {
+		stmt := d.stmt
 		diag.SuggestedFixes = []analysis.SuggestedFix{{
 			Message: fmt.Sprintf("Reset %s when the function returns", name),
 			TextEdits: []analysis.TextEdit{
@@ -403,16 +496,11 @@ func (c *checker) reportDiscard(d discard, hasGoto bool) {
 	c.r.Report(diag)
 }
 
-// deferable reports whether the expression statement stmt, a Set on v, can
-// become defer v.Reset(stmt): it stands in a statement list (not in a label
-// or an if header), and v can be written twice with the same meaning and has
+// deferable reports whether the expression statement of a Set on v, which
+// stands in a statement list (not in a label or an if header), can become
+// defer v.Reset(stmt): v can be written twice with the same meaning and has
 // the runtime's Reset.
-func (c *checker) deferable(stmt inspector.Cursor, v ast.Expr) bool {
-	switch stmt.ParentEdgeKind() {
-	case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body:
-	default:
-		return false
-	}
+func (c *checker) deferable(v ast.Expr) bool {
 	if !c.plainRef(v) {
 		return false
 	}
@@ -461,9 +549,9 @@ func shorten(x ast.Expr) string {
 // checkPaths applies lostcancel's rule to each token variable: starting at
 // the statement that assigns it, is there a path to a return statement on
 // which the variable is never referenced?
-func (c *checker) checkPaths(fn, body inspector.Cursor, toks []tokenVar, hasGoto bool) {
+func (c *checker) checkPaths(fn ast.Node, body *ast.BlockStmt, toks []tokenVar, hasGoto bool) {
 	var sig *types.Signature
-	switch n := fn.Node().(type) {
+	switch n := fn.(type) {
 	case *ast.FuncDecl:
 		if obj, ok := c.pass.TypesInfo.Defs[n.Name].(*types.Func); ok {
 			sig = obj.Signature()
@@ -474,12 +562,12 @@ func (c *checker) checkPaths(fn, body inspector.Cursor, toks []tokenVar, hasGoto
 	if sig == nil {
 		return
 	}
-	g := c.ret.graph(body.Node().(*ast.BlockStmt))
+	g := c.ret.graph(body)
 	vars := make(map[*types.Var]bool)
 	for _, t := range toks {
 		vars[t.v] = true
 	}
-	esc := c.escapes(body.Node(), vars)
+	esc := c.escapes(body, vars)
 
 	for _, t := range toks {
 		if esc.addrTaken[t.v] {
@@ -490,7 +578,7 @@ func (c *checker) checkPaths(fn, body inspector.Cursor, toks []tokenVar, hasGoto
 			// iteration or goto round, may use the token at any time
 			// (typically deferred); one made after it is a use where it
 			// stands.
-			if hasGoto || inLoop(t.cur) || lits[0].Pos() < t.stmt.End() {
+			if hasGoto || t.loop || lits[0].Pos() < t.stmt.End() {
 				continue
 			}
 		}
@@ -507,7 +595,7 @@ func (c *checker) checkPaths(fn, body inspector.Cursor, toks []tokenVar, hasGoto
 
 		pos, end := ret.Pos(), ret.End()
 		where := fmt.Sprintf("the return statement on line %d", c.pass.Fset.Position(pos).Line)
-		if ret.Return == body.Node().End()-1 {
+		if ret.Return == body.End()-1 {
 			// The CFG's synthetic return at the closing brace, whose End
 			// may lie beyond the file.
 			end = pos + 1
@@ -540,6 +628,12 @@ type escapeInfo struct {
 func (c *checker) escapes(body ast.Node, vars map[*types.Var]bool) escapeInfo {
 	info := c.pass.TypesInfo
 	esc := escapeInfo{addrTaken: make(map[*types.Var]bool), closures: make(map[*types.Var][]*ast.FuncLit)}
+	// An identifier refers to a variable by its name: the others need no
+	// look-up.
+	names := make([]string, 0, len(vars))
+	for v := range vars {
+		names = append(names, v.Name())
+	}
 	var lit *ast.FuncLit // the outermost function literal being walked
 	var walk func(n ast.Node) bool
 	walk = func(n ast.Node) bool {
@@ -553,14 +647,17 @@ func (c *checker) escapes(body ast.Node, vars map[*types.Var]bool) escapeInfo {
 			}
 		case *ast.UnaryExpr:
 			if n.Op == token.AND {
-				if id, ok := ast.Unparen(n.X).(*ast.Ident); ok {
+				if id, ok := ast.Unparen(n.X).(*ast.Ident); ok && slices.Contains(names, id.Name) {
 					if v, ok := info.Uses[id].(*types.Var); ok && vars[v] {
 						esc.addrTaken[v] = true
 					}
 				}
 			}
 		case *ast.Ident:
-			if v, ok := info.Uses[n].(*types.Var); ok && vars[v] && lit != nil {
+			if lit == nil || !slices.Contains(names, n.Name) {
+				break
+			}
+			if v, ok := info.Uses[n].(*types.Var); ok && vars[v] {
 				if l := esc.closures[v]; len(l) == 0 || l[len(l)-1] != lit {
 					esc.closures[v] = append(l, lit)
 				}
@@ -586,7 +683,8 @@ func lostTokenPath(info *types.Info, g *cfg.CFG, v *types.Var, stmt ast.Node, si
 			ast.Inspect(stmt, func(n ast.Node) bool {
 				switch n := n.(type) {
 				case *ast.Ident:
-					if info.Uses[n] == v {
+					// Only an identifier of v's name can refer to v.
+					if n.Name == v.Name() && info.Uses[n] == v {
 						found = true
 					}
 				case *ast.ReturnStmt:

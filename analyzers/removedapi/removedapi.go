@@ -29,7 +29,7 @@ var Analyzer = &analysis.Analyzer{
 	Name:             "removedapi",
 	Doc:              docs.MustExtract(doc, "removedapi"),
 	URL:              "https://pkg.go.dev/github.com/ctxvar/ctxvar/analyzers/removedapi",
-	Requires:         []*analysis.Analyzer{reach.Analyzer, reach.Inspect},
+	Requires:         []*analysis.Analyzer{reach.Analyzer},
 	RunDespiteErrors: true,
 	Run:              guard.Run(run),
 }
@@ -44,15 +44,15 @@ type checker struct {
 }
 
 func run(pass *analysis.Pass, at *guard.Position) (any, error) {
-	if !pass.ResultOf[reach.Analyzer].(bool) {
-		return nil, nil
-	}
-	api := ctxvarapi.Of(pass.Pkg)
-	if api == nil || api.VarType == nil || api.ContextType == nil {
+	api := pass.ResultOf[reach.Analyzer].(reach.Result).API
+	// Every name and call shape the analyzer reports is one that does not
+	// type-check: a package without type errors has none, and costs
+	// nothing more.
+	if api == nil || api.VarType == nil || api.ContextType == nil || len(pass.TypeErrors) == 0 {
 		return nil, nil
 	}
 	c := &checker{pass: pass, api: api, r: report.New(pass), qualifiers: make(map[*ast.File]map[*types.PkgName][]*ast.Ident)}
-	insp := pass.ResultOf[reach.Inspect].(*inspector.Inspector)
+	insp := inspector.New(pass.Files)
 	for file := range insp.Root().Preorder((*ast.File)(nil)) {
 		c.checkFile(file, at)
 	}

@@ -28,12 +28,16 @@ func (f *flow) implied(b *cfg.Block, i int) *varSet {
 	return f.implies(cond, i == 0)
 }
 
-// implies returns the Vars that are set when cond evaluates to truth.
+// implies returns the Vars that are set when cond evaluates to truth, or
+// nil when it tells of none, as most conditions do.
 func (f *flow) implies(cond ast.Expr, truth bool) *varSet {
 	info := f.c.pass.TypesInfo
 	switch e := ast.Unparen(cond).(type) {
 	case *ast.Ident:
-		if v := localVar(info, e); v != nil && truth {
+		if len(f.guards) == 0 || !truth {
+			break
+		}
+		if v := localVar(info, e); v != nil {
 			if id, ok := f.guards[v]; ok {
 				return only(id)
 			}
@@ -48,10 +52,16 @@ func (f *flow) implies(cond ast.Expr, truth bool) *varSet {
 			x, y := f.implies(e.X, truth), f.implies(e.Y, truth)
 			if (e.Op == token.LAND) == truth {
 				// Both operands evaluated to truth.
+				if x == nil {
+					return y
+				}
 				x.addAll(y)
 				return x
 			}
 			// One of them did: only what both imply holds.
+			if x == nil || y == nil {
+				return nil
+			}
 			x.meet(y)
 			return x
 		case token.EQL, token.NEQ:
@@ -64,7 +74,7 @@ func (f *flow) implies(cond ast.Expr, truth bool) *varSet {
 			}
 		}
 	}
-	return newVarSet()
+	return nil
 }
 
 // only returns the set of the one Var numbered i.

@@ -11,13 +11,21 @@ import (
 // The passes and the flow analysis visit each call many times, so it is
 // worked out once.
 type callInfo struct {
-	conversion bool         // a type conversion, not a call
 	callee     types.Object // typeutil.Callee
 	rt         *types.Func  // the ctxvar function or method called, or nil
 	static     *types.Func  // typeutil.StaticCallee
-	methods    []string     // interfaceMethods
-	iface      string       // interfaceCall
-	isIface    bool
+	conversion bool         // a type conversion, not a call
+	isIface    bool         // a call of an interface method, callee (interfaceCall)
+
+	// What the call passes on, which most calls share: the zero callArgs.
+	*callArgs
+}
+
+// callArgs is what a call, not of the runtime, passes to its callee that
+// may run code: the interface methods its arguments offer, and the
+// functions it runs on another goroutine.
+type callArgs struct {
+	methods []string // interfaceMethods
 
 	// The indexes of the arguments that the callee, not one of the
 	// runtime's, runs on another goroutine, as barego tells: with an empty
@@ -25,16 +33,28 @@ type callInfo struct {
 	launched, spawned []int
 }
 
+// noArgs is the callArgs of the calls that pass nothing of the kind.
+var noArgs = new(callArgs)
+
+// callsPerChunk is how many callInfos callOf allocates at once: there is
+// one for every call of the package.
+const callsPerChunk = 64
+
 // callOf returns what is known about call.
 func (c *checker) callOf(call *ast.CallExpr) *callInfo {
 	if ci, ok := c.calls[call]; ok {
 		return ci
 	}
 	info := c.pass.TypesInfo
+	if len(c.callChunk) == cap(c.callChunk) {
+		c.callChunk = make([]callInfo, 0, callsPerChunk)
+	}
+	c.callChunk = append(c.callChunk, callInfo{callArgs: noArgs})
+	ci := &c.callChunk[len(c.callChunk)-1]
 	// What typeutil.StaticCallee and ctxvarapi.API.Callee return, and
 	// barego's Starts answers for, all follow from typeutil.Callee, which
 	// returns the origin of a generic function or method.
-	ci := &callInfo{callee: typeutil.Callee(info, call)}
+	ci.callee = typeutil.Callee(info, call)
 	if fn, ok := ci.callee.(*types.Func); ok {
 		if recv := fn.Signature().Recv(); recv == nil || !types.IsInterface(recv.Type()) {
 			ci.static = fn
@@ -49,15 +69,26 @@ func (c *checker) callOf(call *ast.CallExpr) *callInfo {
 			ci.conversion = true
 		}
 	}
-	if ci.static != nil && ci.rt == nil {
-		// The runtime's own Spawn and Bind are handled as runtime calls.
-		_, ci.launched, ci.spawned = c.goStarts.Args(info, call)
+	// The analysis handles a call of the runtime by what it does, and asks
+	// nothing more of it: the runtime's own Spawn and Bind are not taken
+	// for launchers, and it calls no interface method it is passed.
+	if ci.rt == nil {
+		var launched, spawned []int
+		if ci.static != nil {
+			_, launched, spawned = c.goStarts.Args(info, call)
+		}
+		methods := interfaceMethods(info, call, ci.callee)
+		if methods != nil || launched != nil || spawned != nil {
+			ci.callArgs = &callArgs{methods: methods, launched: launched, spawned: spawned}
+		}
+		ci.isIface = interfaceCall(info, call)
 	}
-	ci.methods = interfaceMethods(info, call)
-	ci.iface, ci.isIface = interfaceCall(info, call)
 	c.calls[call] = ci
 	return ci
 }
+
+// iface returns the name of the interface method called, when isIface.
+func (ci *callInfo) iface() string { return ci.callee.Name() }
 
 // builtin reports whether the call is to a built-in function.
 func (ci *callInfo) builtin() bool {

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"github.com/ctxvar/ctxvar/analyzers/internal/ctxvarapi"
 )
@@ -34,24 +35,24 @@ func (c *checker) contribOf(root ast.Node) *contrib {
 	escapesSet = !escapesSet
 	info := c.pass.TypesInfo
 	k := &contrib{sets: newVarSet()}
-	stored := make(map[*ast.FuncLit]bool)
+	var stored map[*ast.FuncLit]bool // made when there is one
 	ast.Inspect(root, func(n ast.Node) bool {
 		if lit, ok := n.(*ast.FuncLit); ok && stored[lit] && ast.Node(lit) != root {
 			return false
 		}
 		switch n := n.(type) {
 		case *ast.AssignStmt:
-			markStored(stored, n.Rhs)
+			stored = markStored(stored, n.Rhs...)
 		case *ast.ValueSpec:
-			markStored(stored, n.Values)
+			stored = markStored(stored, n.Values...)
 		case *ast.ReturnStmt:
-			markStored(stored, n.Results)
+			stored = markStored(stored, n.Results...)
 		case *ast.CompositeLit:
-			markStored(stored, n.Elts)
+			stored = markStored(stored, n.Elts...)
 		case *ast.KeyValueExpr:
-			markStored(stored, []ast.Expr{n.Value})
+			stored = markStored(stored, n.Value)
 		case *ast.SendStmt:
-			markStored(stored, []ast.Expr{n.Value})
+			stored = markStored(stored, n.Value)
 		case *ast.CallExpr:
 			c.contribCall(k, n)
 		case *ast.SelectorExpr:
@@ -63,7 +64,10 @@ func (c *checker) contribOf(root ast.Node) *contrib {
 				k.sets.add(id)
 			}
 			if fn, ok := info.Uses[n].(*types.Func); ok {
-				k.refs = append(k.refs, fn.Origin())
+				// A function is referred to many times, and counts once.
+				if fn := fn.Origin(); !slices.Contains(k.refs, fn) {
+					k.refs = append(k.refs, fn)
+				}
 			}
 		}
 		return true
@@ -71,12 +75,18 @@ func (c *checker) contribOf(root ast.Node) *contrib {
 	return k
 }
 
-func markStored(stored map[*ast.FuncLit]bool, es []ast.Expr) {
+// markStored adds to stored the function literals among es, and returns
+// it, made if it was nil and had to be.
+func markStored(stored map[*ast.FuncLit]bool, es ...ast.Expr) map[*ast.FuncLit]bool {
 	for _, e := range es {
 		if lit, ok := ast.Unparen(e).(*ast.FuncLit); ok {
+			if stored == nil {
+				stored = make(map[*ast.FuncLit]bool)
+			}
 			stored[lit] = true
 		}
 	}
+	return stored
 }
 
 func (c *checker) contribCall(k *contrib, call *ast.CallExpr) {
@@ -107,35 +117,38 @@ func (c *checker) contribCall(k *contrib, call *ast.CallExpr) {
 		return
 	}
 	if ci.isIface {
-		k.methods = append(k.methods, ci.iface)
+		k.methods = append(k.methods, ci.iface())
 		return
 	}
 	k.callsValue = true
 }
 
-// interfaceCall returns the method name of a call through an interface
-// (or a type parameter's constraint).
-func interfaceCall(info *types.Info, call *ast.CallExpr) (string, bool) {
+// interfaceCall reports whether call calls a method through an interface
+// (or a type parameter's constraint). The method is the call's callee.
+func interfaceCall(info *types.Info, call *ast.CallExpr) bool {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok {
-		return "", false
+		return false
 	}
 	s, ok := info.Selections[sel]
 	if !ok || s.Kind() != types.MethodVal {
-		return "", false
+		return false
 	}
 	fn, ok := s.Obj().(*types.Func)
-	if !ok || !types.IsInterface(fn.Signature().Recv().Type()) {
-		return "", false
-	}
-	return fn.Name(), true
+	return ok && types.IsInterface(fn.Signature().Recv().Type())
 }
 
 // interfaceMethods returns the names of the methods of the interfaces that
-// call's arguments are passed as: the callee may call them.
-func interfaceMethods(info *types.Info, call *ast.CallExpr) []string {
-	sig, ok := types.Unalias(info.TypeOf(call.Fun)).(*types.Signature)
-	if !ok {
+// call's arguments are passed as: the callee may call them. callee is
+// typeutil.Callee's result for the call.
+func interfaceMethods(info *types.Info, call *ast.CallExpr, callee types.Object) []string {
+	var sig *types.Signature
+	if fn, ok := callee.(*types.Func); ok && fn.Signature().Recv() == nil && fn.Signature().TypeParams() == nil {
+		// A function that is neither a method nor generic has the type
+		// that the call's function expression has, which spares looking
+		// that up.
+		sig = fn.Signature()
+	} else if sig, ok = types.Unalias(info.TypeOf(call.Fun)).(*types.Signature); !ok {
 		return nil
 	}
 	var names []string
@@ -166,20 +179,32 @@ func interfaceMethods(info *types.Info, call *ast.CallExpr) []string {
 
 // mayOf evaluates a contribution with what is known so far.
 func (c *checker) mayOf(k *contrib) *varSet {
-	s := k.sets.clone()
+	s := newVarSet()
+	c.addMay(s, k)
+	return s
+}
+
+// addMay adds to s what a contribution evaluates to with what is known so
+// far, and reports whether s grew.
+func (c *checker) addMay(s *varSet, k *contrib) bool {
+	grew := s.grow(k.sets)
 	for _, r := range k.refs {
-		s.addAll(c.maySetOf(r))
+		if s.grow(c.maySetOf(r)) {
+			grew = true
+		}
 	}
-	if k.callsValue {
-		s.addAll(c.valueMay)
+	if k.callsValue && s.grow(c.valueMay) {
+		grew = true
 	}
 	for _, m := range k.methods {
-		s.addAll(c.methodMay(m))
+		if s.grow(c.methodMay(m)) {
+			grew = true
+		}
 	}
-	if k.untracked {
-		s.addAll(c.escaped)
+	if k.untracked && s.grow(c.escaped) {
+		grew = true
 	}
-	return s
+	return grew
 }
 
 // maySetOf returns the Vars that calling fn may Set.
@@ -287,12 +312,12 @@ func (c *checker) computeMaySets() {
 	for changed := true; changed; {
 		changed = false
 		for _, fn := range c.declOrder {
-			if c.maySets[fn].grow(c.mayOf(c.contribs[fn])) {
+			if c.addMay(c.maySets[fn], c.contribs[fn]) {
 				changed = true
 			}
 		}
 		for _, k := range c.valueParts {
-			if c.valueMay.grow(c.mayOf(k)) {
+			if c.addMay(c.valueMay, k) {
 				changed = true
 			}
 		}
@@ -301,11 +326,11 @@ func (c *checker) computeMaySets() {
 	c.methodSets = make(map[string]*varSet)
 	c.ownValueMay = newVarSet()
 	for _, k := range c.valueParts {
-		c.ownValueMay.addAll(c.mayOf(k))
+		c.addMay(c.ownValueMay, k)
 	}
 	c.varInitMay = newVarSet()
 	for _, k := range varParts {
-		c.varInitMay.addAll(c.mayOf(k))
+		c.addMay(c.varInitMay, k)
 	}
 	for i, d := range inits {
 		c.initMay[d] = c.mayOf(initParts[i])

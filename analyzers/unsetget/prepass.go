@@ -41,186 +41,17 @@ func (c *checker) newFlow(body *ast.BlockStmt) *flow {
 func (c *checker) prepare(body *ast.BlockStmt) *bodyInfo {
 	// Most bodies have none of what the maps hold: they are made when
 	// needed.
-	f := &bodyInfo{g: c.cfgOf(body)}
-	info := c.pass.TypesInfo
-	// Only the locals declared in the body can be followed. Their
-	// declaration comes before any other mention of them, so the others
-	// need not be recorded at all.
-	var locals map[*types.Var]*local
-	// def records a definition of a local in this body. Locals are
-	// defined only by :=, var and range; what other definitions a body
-	// holds (fields, parameters of func types) are never assigned.
-	def := func(e ast.Expr, nested bool) {
-		if id, ok := e.(*ast.Ident); ok && !nested {
-			if v, ok := info.Defs[id].(*types.Var); ok && locals[v] == nil {
-				if locals == nil {
-					locals = make(map[*types.Var]*local)
-				}
-				locals[v] = new(local)
-			}
-		}
-	}
-	classify := func(v *types.Var, rhs ast.Expr, nested, define bool) {
-		l := locals[v]
-		if l == nil {
-			return
-		}
-		call, _ := ast.Unparen(rhs).(*ast.CallExpr)
-		switch {
-		case nested || call == nil:
-			l.other++
-		case c.api.Set != nil && c.callOf(call).rt == c.api.Set && c.trackedVar(ctxvarapi.Receiver(call)) != nil:
-			l.setRHS++
-		case define && c.api.Copy != nil && c.callOf(call).rt == c.api.Copy:
-			l.copyDef++
-		default:
-			l.other++
-		}
-	}
-	// lookupOK handles v, ok := X.Lookup(): ok may guard a Get of X.
-	lookupOK := func(lhs []ast.Expr, rhs ast.Expr, nested bool) bool {
-		call, ok := ast.Unparen(rhs).(*ast.CallExpr)
-		if !ok || c.api.Lookup == nil || c.callOf(call).rt != c.api.Lookup {
-			return false
-		}
-		x := c.trackedVar(ctxvarapi.Receiver(call))
-		if x == nil {
-			return false
-		}
-		if id, ok := ast.Unparen(lhs[0]).(*ast.Ident); ok {
-			if l := locals[localVar(info, id)]; l != nil {
-				l.other++
-			}
-		}
-		if id, ok := ast.Unparen(lhs[1]).(*ast.Ident); ok {
-			if l := locals[localVar(info, id)]; l != nil {
-				if nested || (l.lookups > 0 && l.lookup != c.numOf(x)) {
-					l.other++
-				}
-				l.lookups++
-				l.lookup = c.numOf(x)
-			}
-		}
-		return true
-	}
+	p := &preparer{c: c, info: c.pass.TypesInfo, f: &bodyInfo{g: c.cfgOf(body)}}
+	p.inspect = p.visitBody
+	f := p.f
 	// The body is visited without the function literals in it, then each
 	// of these (nested) with everything in it: what is counted does not
 	// depend on the order.
-	var lits []*ast.FuncLit
-	visit := func(n ast.Node, nested bool) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			if !nested {
-				lits = append(lits, n)
-				return false
-			}
-		case *ast.Ident:
-			// Only the locals declared here are of interest, and their
-			// declaration comes first.
-			if v, ok := info.Uses[n].(*types.Var); ok {
-				if l := locals[v]; l != nil {
-					l.uses++
-				}
-			}
-		case *ast.AssignStmt:
-			if n.Tok == token.DEFINE {
-				for _, lhs := range n.Lhs {
-					def(lhs, nested)
-				}
-			}
-			if len(n.Lhs) == 2 && len(n.Rhs) == 1 && (n.Tok == token.ASSIGN || n.Tok == token.DEFINE) {
-				if lookupOK(n.Lhs, n.Rhs[0], nested) {
-					break
-				}
-			}
-			for i, lhs := range n.Lhs {
-				id, ok := ast.Unparen(lhs).(*ast.Ident)
-				if !ok {
-					continue
-				}
-				if v := localVar(info, id); v != nil {
-					var rhs ast.Expr
-					if (n.Tok == token.ASSIGN || n.Tok == token.DEFINE) && len(n.Lhs) == len(n.Rhs) {
-						rhs = n.Rhs[i]
-					}
-					classify(v, rhs, nested, n.Tok == token.DEFINE)
-				}
-			}
-		case *ast.ValueSpec:
-			for _, id := range n.Names {
-				def(id, nested)
-			}
-			if len(n.Values) == 0 {
-				break
-			}
-			if len(n.Names) == 2 && len(n.Values) == 1 && lookupOK([]ast.Expr{n.Names[0], n.Names[1]}, n.Values[0], nested) {
-				break
-			}
-			for i, id := range n.Names {
-				if v := localVar(info, id); v != nil {
-					var rhs ast.Expr
-					if len(n.Values) == len(n.Names) {
-						rhs = n.Values[i]
-					}
-					classify(v, rhs, nested, true)
-				}
-			}
-		case *ast.UnaryExpr:
-			if id, ok := ast.Unparen(n.X).(*ast.Ident); ok && n.Op == token.AND {
-				if l := locals[localVar(info, id)]; l != nil {
-					l.other++
-				}
-			}
-		case *ast.RangeStmt:
-			if n.Tok == token.DEFINE {
-				def(n.Key, nested)
-				def(n.Value, nested)
-			}
-			for _, e := range []ast.Expr{n.Key, n.Value} {
-				if id, ok := ast.Unparen(e).(*ast.Ident); ok {
-					if l := locals[localVar(info, id)]; l != nil {
-						l.other++
-					}
-				}
-			}
-		case *ast.CallExpr:
-			if !nested && c.api.ContextRun != nil && c.callOf(n).rt == c.api.ContextRun {
-				if id, ok := ast.Unparen(ctxvarapi.Receiver(n)).(*ast.Ident); ok {
-					if l := locals[localVar(info, id)]; l != nil {
-						l.runs++
-					}
-				}
-			}
-		case *ast.SwitchStmt:
-			if n.Tag != nil {
-				for _, cc := range n.Body.List {
-					for _, e := range cc.(*ast.CaseClause).List {
-						if f.caseExpr == nil {
-							f.caseExpr = make(map[ast.Expr]bool)
-						}
-						f.caseExpr[e] = true
-					}
-				}
-			}
-		case *ast.DeferStmt:
-			if !nested {
-				f.recovers = f.recovers || c.mayRecover(n.Call)
-				d := c.classifyDefer(n)
-				d.first = slices.Contains(f.g.Blocks[0].Nodes, ast.Node(n))
-				f.defers = append(f.defers, d)
-				if f.deferOf == nil {
-					f.deferOf = make(map[*ast.DeferStmt]*deferred)
-				}
-				f.deferOf[n] = d
-			}
-		}
-		return true
+	p.stmts(body.List)
+	for _, lit := range p.lits {
+		ast.Inspect(lit, p.visitNested)
 	}
-	ast.Inspect(body, func(n ast.Node) bool { return visit(n, false) })
-	for _, lit := range lits {
-		ast.Inspect(lit, func(n ast.Node) bool { return visit(n, true) })
-	}
-	for v, l := range locals {
+	for v, l := range p.locals {
 		switch {
 		case l.other > 0:
 		case l.setRHS > 0 && l.copyDef == 0 && l.lookups == 0:
@@ -255,6 +86,339 @@ func (c *checker) prepare(body *ast.BlockStmt) *bodyInfo {
 		}
 	}
 	return f
+}
+
+// A preparer is what prepare keeps while it visits a body.
+type preparer struct {
+	c    *checker
+	info *types.Info
+	f    *bodyInfo
+
+	// Only the locals declared in the body can be followed. Their
+	// declaration comes before any other mention of them, so the others
+	// need not be recorded at all; and until a body declares one (most
+	// never do), nothing need be looked up.
+	locals map[*types.Var]*local
+	lits   []*ast.FuncLit // the function literals in the body, not nested in others
+
+	inspect func(ast.Node) bool // visitBody, made once for the walks of expressions
+}
+
+func (p *preparer) visitBody(n ast.Node) bool   { return p.visit(n, false) }
+func (p *preparer) visitNested(n ast.Node) bool { return p.visit(n, true) }
+
+// stmts visits the statements of the body in list, and the nodes in them,
+// in the order of ast.Inspect. It leaves out the expressions while the
+// body has no local to follow: until one is declared they can mention
+// none, and a function literal in them, none that is declared after it.
+// Most bodies never declare one, and so cost a walk of their statements
+// only.
+func (p *preparer) stmts(list []ast.Stmt) {
+	for _, s := range list {
+		p.stmt(s)
+	}
+}
+
+func (p *preparer) stmt(s ast.Stmt) {
+	if s == nil {
+		return
+	}
+	p.visit(s, false)
+	switch s := s.(type) {
+	case *ast.BlockStmt:
+		p.stmts(s.List)
+	case *ast.LabeledStmt:
+		p.stmt(s.Stmt)
+	case *ast.ExprStmt:
+		p.expr(s.X)
+	case *ast.SendStmt:
+		p.expr(s.Chan)
+		p.expr(s.Value)
+	case *ast.IncDecStmt:
+		p.expr(s.X)
+	case *ast.AssignStmt:
+		p.exprs(s.Lhs)
+		p.exprs(s.Rhs)
+	case *ast.GoStmt:
+		p.expr(s.Call)
+	case *ast.DeferStmt:
+		p.expr(s.Call)
+	case *ast.ReturnStmt:
+		p.exprs(s.Results)
+	case *ast.DeclStmt:
+		for _, spec := range s.Decl.(*ast.GenDecl).Specs {
+			p.visit(spec, false)
+			switch spec := spec.(type) {
+			case *ast.ValueSpec:
+				for _, id := range spec.Names {
+					p.expr(id)
+				}
+				p.expr(spec.Type)
+				p.exprs(spec.Values)
+			case *ast.TypeSpec:
+				p.expr(spec.Name)
+				if spec.TypeParams != nil && len(p.locals) > 0 {
+					ast.Inspect(spec.TypeParams, p.inspect)
+				}
+				p.expr(spec.Type)
+			}
+		}
+	case *ast.IfStmt:
+		p.stmt(s.Init)
+		p.expr(s.Cond)
+		p.stmt(s.Body)
+		p.stmt(s.Else)
+	case *ast.CaseClause:
+		p.exprs(s.List)
+		p.stmts(s.Body)
+	case *ast.SwitchStmt:
+		p.stmt(s.Init)
+		p.expr(s.Tag)
+		p.stmt(s.Body)
+	case *ast.TypeSwitchStmt:
+		p.stmt(s.Init)
+		p.stmt(s.Assign)
+		p.stmt(s.Body)
+	case *ast.CommClause:
+		p.stmt(s.Comm)
+		p.stmts(s.Body)
+	case *ast.SelectStmt:
+		p.stmt(s.Body)
+	case *ast.ForStmt:
+		p.stmt(s.Init)
+		p.expr(s.Cond)
+		p.stmt(s.Post)
+		p.stmt(s.Body)
+	case *ast.RangeStmt:
+		p.expr(s.Key)
+		p.expr(s.Value)
+		p.expr(s.X)
+		p.stmt(s.Body)
+	}
+}
+
+// expr visits e and the nodes in it, once the body has a local to follow.
+func (p *preparer) expr(e ast.Expr) {
+	if e != nil && len(p.locals) > 0 {
+		ast.Inspect(e, p.inspect)
+	}
+}
+
+func (p *preparer) exprs(es []ast.Expr) {
+	for _, e := range es {
+		p.expr(e)
+	}
+}
+
+// local returns the record of the local id declares or refers to, or nil.
+func (p *preparer) local(id *ast.Ident) *local {
+	if len(p.locals) == 0 {
+		return nil
+	}
+	return p.locals[localVar(p.info, id)]
+}
+
+// def records a definition of a local in this body. Locals are defined
+// only by :=, var and range; what other definitions a body holds (fields,
+// parameters of func types) are never assigned.
+func (p *preparer) def(e ast.Expr, nested bool) {
+	if id, ok := e.(*ast.Ident); ok && !nested {
+		if v, ok := p.info.Defs[id].(*types.Var); ok && p.locals[v] == nil {
+			if p.locals == nil {
+				p.locals = make(map[*types.Var]*local)
+			}
+			p.locals[v] = new(local)
+		}
+	}
+}
+
+// followable reports whether a local defined as the i'th of n from values
+// can be followed: whether it holds what Set, Copy or Lookup returns. Any
+// other definition counts as an assignment the analysis does not
+// understand, so that the local would not be followed anyway: it is not
+// recorded at all, which spares most locals.
+func (p *preparer) followable(values []ast.Expr, n, i int) bool {
+	var call *ast.CallExpr
+	switch {
+	case len(values) == n:
+		call, _ = ast.Unparen(values[i]).(*ast.CallExpr)
+	case len(values) == 1 && n == 2:
+		call, _ = ast.Unparen(values[0]).(*ast.CallExpr)
+	}
+	if call == nil {
+		return false
+	}
+	api := p.c.api
+	rt := p.c.callOf(call).rt
+	return rt != nil && (rt == api.Set || rt == api.Copy || rt == api.Lookup)
+}
+
+func (p *preparer) classify(v *types.Var, rhs ast.Expr, nested, define bool) {
+	c := p.c
+	l := p.locals[v]
+	if l == nil {
+		return
+	}
+	call, _ := ast.Unparen(rhs).(*ast.CallExpr)
+	switch {
+	case nested || call == nil:
+		l.other++
+	case c.api.Set != nil && c.callOf(call).rt == c.api.Set && c.trackedVar(ctxvarapi.Receiver(call)) != nil:
+		l.setRHS++
+	case define && c.api.Copy != nil && c.callOf(call).rt == c.api.Copy:
+		l.copyDef++
+	default:
+		l.other++
+	}
+}
+
+// lookupOK handles v, ok := X.Lookup(): ok may guard a Get of X.
+func (p *preparer) lookupOK(lhs []ast.Expr, rhs ast.Expr, nested bool) bool {
+	c := p.c
+	call, ok := ast.Unparen(rhs).(*ast.CallExpr)
+	if !ok || c.api.Lookup == nil || c.callOf(call).rt != c.api.Lookup {
+		return false
+	}
+	x := c.trackedVar(ctxvarapi.Receiver(call))
+	if x == nil {
+		return false
+	}
+	if id, ok := ast.Unparen(lhs[0]).(*ast.Ident); ok {
+		if l := p.local(id); l != nil {
+			l.other++
+		}
+	}
+	if id, ok := ast.Unparen(lhs[1]).(*ast.Ident); ok {
+		if l := p.local(id); l != nil {
+			if nested || (l.lookups > 0 && l.lookup != c.numOf(x)) {
+				l.other++
+			}
+			l.lookups++
+			l.lookup = c.numOf(x)
+		}
+	}
+	return true
+}
+
+func (p *preparer) visit(n ast.Node, nested bool) bool {
+	c, f := p.c, p.f
+	switch n := n.(type) {
+	case *ast.FuncLit:
+		if !nested {
+			p.lits = append(p.lits, n)
+			return false
+		}
+	case *ast.Ident:
+		if len(p.locals) > 0 {
+			if v, ok := p.info.Uses[n].(*types.Var); ok {
+				if l := p.locals[v]; l != nil {
+					l.uses++
+				}
+			}
+		}
+	case *ast.AssignStmt:
+		if n.Tok == token.DEFINE {
+			for i, lhs := range n.Lhs {
+				if p.followable(n.Rhs, len(n.Lhs), i) {
+					p.def(lhs, nested)
+				}
+			}
+		}
+		if len(n.Lhs) == 2 && len(n.Rhs) == 1 && (n.Tok == token.ASSIGN || n.Tok == token.DEFINE) {
+			if p.lookupOK(n.Lhs, n.Rhs[0], nested) {
+				break
+			}
+		}
+		if len(p.locals) == 0 {
+			break
+		}
+		for i, lhs := range n.Lhs {
+			id, ok := ast.Unparen(lhs).(*ast.Ident)
+			if !ok {
+				continue
+			}
+			if v := localVar(p.info, id); v != nil {
+				var rhs ast.Expr
+				if (n.Tok == token.ASSIGN || n.Tok == token.DEFINE) && len(n.Lhs) == len(n.Rhs) {
+					rhs = n.Rhs[i]
+				}
+				p.classify(v, rhs, nested, n.Tok == token.DEFINE)
+			}
+		}
+	case *ast.ValueSpec:
+		for i, id := range n.Names {
+			// A variable declared without a value may be assigned one
+			// later.
+			if len(n.Values) == 0 || p.followable(n.Values, len(n.Names), i) {
+				p.def(id, nested)
+			}
+		}
+		if len(n.Values) == 0 {
+			break
+		}
+		if len(n.Names) == 2 && len(n.Values) == 1 && p.lookupOK([]ast.Expr{n.Names[0], n.Names[1]}, n.Values[0], nested) {
+			break
+		}
+		if len(p.locals) == 0 {
+			break
+		}
+		for i, id := range n.Names {
+			if v := localVar(p.info, id); v != nil {
+				var rhs ast.Expr
+				if len(n.Values) == len(n.Names) {
+					rhs = n.Values[i]
+				}
+				p.classify(v, rhs, nested, true)
+			}
+		}
+	case *ast.UnaryExpr:
+		if id, ok := ast.Unparen(n.X).(*ast.Ident); ok && n.Op == token.AND {
+			if l := p.local(id); l != nil {
+				l.other++
+			}
+		}
+	case *ast.RangeStmt:
+		// The variables a range statement defines are not followed, and so
+		// not recorded.
+		for _, e := range []ast.Expr{n.Key, n.Value} {
+			if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+				if l := p.local(id); l != nil {
+					l.other++
+				}
+			}
+		}
+	case *ast.CallExpr:
+		if !nested && len(p.locals) > 0 && c.api.ContextRun != nil && c.callOf(n).rt == c.api.ContextRun {
+			if id, ok := ast.Unparen(ctxvarapi.Receiver(n)).(*ast.Ident); ok {
+				if l := p.local(id); l != nil {
+					l.runs++
+				}
+			}
+		}
+	case *ast.SwitchStmt:
+		if n.Tag != nil {
+			for _, cc := range n.Body.List {
+				for _, e := range cc.(*ast.CaseClause).List {
+					if f.caseExpr == nil {
+						f.caseExpr = make(map[ast.Expr]bool)
+					}
+					f.caseExpr[e] = true
+				}
+			}
+		}
+	case *ast.DeferStmt:
+		if !nested {
+			f.recovers = f.recovers || c.mayRecover(n.Call)
+			d := c.classifyDefer(n)
+			d.first = slices.Contains(f.g.Blocks[0].Nodes, ast.Node(n))
+			f.defers = append(f.defers, d)
+			if f.deferOf == nil {
+				f.deferOf = make(map[*ast.DeferStmt]*deferred)
+			}
+			f.deferOf[n] = d
+		}
+	}
+	return true
 }
 
 // localVar returns the local variable id declares or refers to.

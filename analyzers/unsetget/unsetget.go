@@ -220,12 +220,15 @@ type checker struct {
 	litSums   map[*ast.FuncLit]*summary
 	litMay    map[*ast.FuncLit]*varSet
 	imported  map[*types.Func]*summary
+	varFact   VarFact  // where status imports a fact, which it does not keep
+	funcFact  FuncFact // where summaryOf imports a fact, which it does not keep
 	// Uses of Vars other than as the receiver of a call of one of their
 	// methods, to the Vars' numbers.
 	escIdents map[*ast.Ident]int
 	escSels   map[*ast.SelectorExpr]int
 
 	calls      map[*ast.CallExpr]*callInfo
+	callChunk  []callInfo         // where callOf allocates the next callInfo
 	methodSets map[string]*varSet // methodMay, once computeMaySets is done
 
 	contribs    map[*types.Func]*contrib
@@ -248,10 +251,11 @@ type checker struct {
 // run analyzes a package; starts tells which calls start goroutines (nil,
 // on a pass without barego's result, knows barego's builtin launchers).
 func run(pass *analysis.Pass, at *guard.Position, starts *barego.Starts) (any, error) {
-	if !pass.ResultOf[reach.Analyzer].(bool) {
+	rr := pass.ResultOf[reach.Analyzer].(reach.Result)
+	if !rr.Reaches {
 		return nil, nil
 	}
-	api := runtimeAPI(pass.Pkg)
+	api := rr.API
 	if api == nil {
 		// The runtime is out of sight (the package reaches it only through
 		// imports whose export data does not mention it): no Var can be
@@ -296,35 +300,6 @@ func run(pass *analysis.Pass, at *guard.Position, starts *barego.Starts) (any, e
 	c.exportFacts()
 	c.checkEntries()
 	return nil, nil
-}
-
-// runtimeAPI finds the runtime among the package's imports, direct or not:
-// a package that only imports a library can still call Get on the
-// library's Vars.
-func runtimeAPI(pkg *types.Package) *ctxvarapi.API {
-	if api := ctxvarapi.Of(pkg); api != nil {
-		return api
-	}
-	seen := make(map[*types.Package]bool)
-	var find func(p *types.Package) *types.Package
-	find = func(p *types.Package) *types.Package {
-		for _, imp := range p.Imports() {
-			if imp.Path() == ctxvarapi.Path {
-				return imp
-			}
-			if !seen[imp] {
-				seen[imp] = true
-				if rt := find(imp); rt != nil {
-					return rt
-				}
-			}
-		}
-		return nil
-	}
-	if rt := find(pkg); rt != nil {
-		return ctxvarapi.Of(rt)
-	}
-	return nil
 }
 
 // trackedVar returns the package-level *ctxvar.Var that expr names, or nil
@@ -374,8 +349,7 @@ func (c *checker) status(v *types.Var) varStatus {
 	if v.Pkg() == c.pass.Pkg {
 		return c.localStatus[v]
 	}
-	var f VarFact
-	if c.pass.ImportObjectFact(v, &f) {
+	if f := &c.varFact; c.pass.ImportObjectFact(v, f) {
 		if f.HasDefault {
 			return statusHasDefault
 		}
@@ -516,8 +490,7 @@ func (c *checker) summaryOf(fn *types.Func) *summary {
 		return s
 	}
 	var s *summary
-	var f FuncFact
-	if fn.Pkg() != nil && c.pass.ImportObjectFact(fn, &f) {
+	if f := &c.funcFact; fn.Pkg() != nil && c.pass.ImportObjectFact(fn, f) {
 		s = &summary{requires: f.Requires, reqVars: c.reqVars(f.Requires), sets: c.setOf(f.Sets), maySet: c.setOf(f.MaySet), noReturn: f.NoReturn}
 	}
 	c.imported[fn] = s
@@ -613,20 +586,27 @@ func (c *checker) reqVars(reqs []Requirement) []int {
 // components returns the strongly connected components of the call graph,
 // callees before callers (Tarjan's algorithm emits them in that order).
 func components(nodes []*types.Func, edges map[*types.Func][]*types.Func) [][]*types.Func {
-	index := make(map[*types.Func]int)
-	low := make(map[*types.Func]int)
-	onStack := make(map[*types.Func]bool)
-	var stack []*types.Func
+	// The nodes by number, their position in nodes; every edge leads to
+	// one of them.
+	pos := make(map[*types.Func]int, len(nodes))
+	for i, v := range nodes {
+		pos[v] = i
+	}
+	index := make([]int, len(nodes)) // 0: not visited yet; the visit's order from 1
+	low := make([]int, len(nodes))
+	onStack := make([]bool, len(nodes))
+	var stack []int
 	var out [][]*types.Func
+	members := make([]*types.Func, 0, len(nodes)) // each node is in one component
 	next := 0
-	var visit func(v *types.Func)
-	visit = func(v *types.Func) {
-		index[v], low[v] = next, next
+	var visit func(v int)
+	visit = func(v int) {
 		next++
+		index[v], low[v] = next, next
 		stack = append(stack, v)
 		onStack[v] = true
-		for _, w := range edges[v] {
-			if _, ok := index[w]; !ok {
+		for _, g := range edges[nodes[v]] {
+			if w := pos[g]; index[w] == 0 {
 				visit(w)
 				low[v] = min(low[v], low[w])
 			} else if onStack[w] {
@@ -634,21 +614,21 @@ func components(nodes []*types.Func, edges map[*types.Func][]*types.Func) [][]*t
 			}
 		}
 		if low[v] == index[v] {
-			var scc []*types.Func
+			start := len(members)
 			for {
 				w := stack[len(stack)-1]
 				stack = stack[:len(stack)-1]
 				onStack[w] = false
-				scc = append(scc, w)
+				members = append(members, nodes[w])
 				if w == v {
 					break
 				}
 			}
-			out = append(out, scc)
+			out = append(out, members[start:len(members):len(members)])
 		}
 	}
-	for _, v := range nodes {
-		if _, ok := index[v]; !ok {
+	for v := range nodes {
+		if index[v] == 0 {
 			visit(v)
 		}
 	}

@@ -168,6 +168,30 @@ func (f *flow) expr(e ast.Expr, st *state) {
 		} else if fn, ok := info.Uses[e.Sel].(*types.Func); ok {
 			st.addVars(f.c.maySetOf(fn))
 		}
+	// The other expressions evaluate their operands, in the order of their
+	// fields. The common ones are spelled out, which spares a walk.
+	case *ast.BasicLit:
+	case *ast.UnaryExpr:
+		f.expr(e.X, st)
+	case *ast.StarExpr:
+		f.expr(e.X, st)
+	case *ast.IndexExpr:
+		f.expr(e.X, st)
+		f.expr(e.Index, st)
+	case *ast.SliceExpr:
+		f.expr(e.X, st)
+		f.expr(e.Low, st)
+		f.expr(e.High, st)
+		f.expr(e.Max, st)
+	case *ast.CompositeLit:
+		f.expr(e.Type, st)
+		f.exprs(e.Elts, st)
+	case *ast.KeyValueExpr:
+		f.expr(e.Key, st)
+		f.expr(e.Value, st)
+	case *ast.TypeAssertExpr:
+		f.expr(e.X, st)
+		f.expr(e.Type, st)
 	default:
 		ast.Inspect(e, func(n ast.Node) bool {
 			if n == ast.Node(e) {
@@ -243,7 +267,7 @@ func (f *flow) call(call *ast.CallExpr, st *state) {
 		// A call through an interface or a func value is not checked for
 		// Gets; whatever might run behind it and Set counts as set.
 		if ci.isIface {
-			st.addVars(f.c.methodMay(ci.iface))
+			st.addVars(f.c.methodMay(ci.iface()))
 		} else {
 			st.addVars(f.c.valueMay)
 		}

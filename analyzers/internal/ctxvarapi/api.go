@@ -37,6 +37,12 @@ func Of(pkg *types.Package) *API {
 	if rt == nil {
 		return nil
 	}
+	return OfRuntime(rt)
+}
+
+// OfRuntime returns the objects of rt, the runtime package, for a caller
+// that has found it already.
+func OfRuntime(rt *types.Package) *API {
 	a := &API{Pkg: rt}
 	scope := rt.Scope()
 	fn := func(name string) *types.Func {

@@ -87,6 +87,46 @@ func TestSetThenReset(t *testing.T) {
 	_ = requestID.Get() // want `from TestSetThenReset;`
 }
 
+// The locals of the tests above, declared by var rather than by :=.
+
+func TestSetThenResetByVar(t *testing.T) {
+	var tok = requestID.Set("x")
+	requestID.Reset(tok)
+	_ = requestID.Get() // want `from TestSetThenResetByVar;`
+}
+
+func TestTokenAssignedLater(t *testing.T) {
+	var tok *ctxvar.Token[string]
+	tok = requestID.Set("x")
+	requestID.Reset(tok)
+	_ = requestID.Get() // want `from TestTokenAssignedLater;`
+}
+
+func TestContextCopiedBeforeSetByVar(t *testing.T) {
+	var c = ctxvar.Copy()
+	requestID.Set("x")
+	c.Run(func() {
+		_ = requestID.Get() // want `from TestContextCopiedBeforeSetByVar;`
+	})
+}
+
+// A token that a closure may change is not followed: its Reset may restore
+// anything, and counts as restoring a value.
+func TestTokenChangedInClosure(t *testing.T) {
+	tok := requestID.Set("x")
+	func() { tok = nil }()
+	requestID.Reset(tok)
+	_ = requestID.Get()
+}
+
+func TestLookupReturnByVar(t *testing.T) {
+	var id, ok = requestID.Lookup()
+	if !ok || id == "" {
+		return
+	}
+	_ = requestID.Get()
+}
+
 func TestResetOfInlineSet(t *testing.T) {
 	requestID.Reset(requestID.Set("x"))
 	_ = requestID.Get() // want `from TestResetOfInlineSet;`

@@ -1,5 +1,5 @@
-package indirect // want "reaches ctxvar"
+package indirect // want `reaches ctxvar, API of github.com/ctxvar/ctxvar/ctxvar with Spawn`
 
 import "uses"
 
-func G() { uses.F() } // want "inspected"
+func G() { uses.F() }
