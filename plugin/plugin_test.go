@@ -120,19 +120,11 @@ func TestBaregoSettings(t *testing.T) {
 		{"no settings", nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := New(tc.conf)
-			if err != nil {
-				t.Fatal(err)
-			}
-			as, _ := p.BuildAnalyzers()
-			i := slices.IndexFunc(as, func(a *analysis.Analyzer) bool { return a.Name == "barego" })
-			if i < 0 {
-				t.Fatal("no barego analyzer")
-			}
-			if as[i] == barego.Analyzer {
+			bg := analyzerNamed(t, pluginAnalyzers(t, tc.conf), "barego")
+			if bg == barego.Analyzer {
 				t.Error("the plugin runs barego.Analyzer, which its flags configure, not an analyzer of its own")
 			}
-			if got := baregoFindings(t, as[i], pkgs, finding); got != tc.want {
+			if got := baregoFindings(t, bg, pkgs, finding); got != tc.want {
 				t.Errorf("barego reports the call of pool.(*Pool).Go: %v, want %v", got, tc.want)
 			}
 		})
@@ -158,16 +150,8 @@ func TestUnsetgetSettings(t *testing.T) {
 		{"no settings", nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := New(tc.conf)
-			if err != nil {
-				t.Fatal(err)
-			}
-			as, _ := p.BuildAnalyzers()
-			i := slices.IndexFunc(as, func(a *analysis.Analyzer) bool { return a.Name == "unsetget" })
-			if i < 0 {
-				t.Fatal("no unsetget analyzer")
-			}
-			ug := as[i]
+			as := pluginAnalyzers(t, tc.conf)
+			ug := analyzerNamed(t, as, "unsetget")
 			if ug == unsetget.Analyzer || slices.Contains(ug.Requires, barego.Analyzer) {
 				t.Error("the plugin runs an unsetget that requires barego.Analyzer, which its flags configure, not the plugin's barego")
 			}
@@ -432,4 +416,29 @@ func TestBuildAnalyzersCopies(t *testing.T) {
 	if second[0] == nil {
 		t.Error("BuildAnalyzers returns the plugin's own slice")
 	}
+}
+
+// pluginAnalyzers makes the plugin for the settings conf and returns its
+// analyzers.
+func pluginAnalyzers(t *testing.T, conf any) []*analysis.Analyzer {
+	t.Helper()
+	p, err := New(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := p.BuildAnalyzers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return as
+}
+
+// analyzerNamed returns the analyzer of as called name.
+func analyzerNamed(t *testing.T, as []*analysis.Analyzer, name string) *analysis.Analyzer {
+	t.Helper()
+	i := slices.IndexFunc(as, func(a *analysis.Analyzer) bool { return a.Name == name })
+	if i < 0 {
+		t.Fatalf("the plugin has no %s analyzer", name)
+	}
+	return as[i]
 }
