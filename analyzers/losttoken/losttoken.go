@@ -188,14 +188,7 @@ var interesting = map[string]bool{
 // when there is none. A call of a function or method names it so, which
 // rules out most callees without looking them up.
 func calledName(call *ast.CallExpr) string {
-	fun := ast.Unparen(call.Fun)
-	switch x := fun.(type) {
-	case *ast.IndexExpr:
-		fun = ast.Unparen(x.X)
-	case *ast.IndexListExpr:
-		fun = ast.Unparen(x.X)
-	}
-	switch x := fun.(type) {
+	switch x := ctxvarapi.StripIndex(call.Fun).(type) {
 	case *ast.Ident:
 		return x.Name
 	case *ast.SelectorExpr:

@@ -80,14 +80,7 @@ func (c *checker) scan() {
 					if len(ci.launched) > 0 {
 						c.starts[i] = append(c.starts[i], n)
 					}
-					fun := ast.Unparen(n.Fun)
-					switch x := fun.(type) {
-					case *ast.IndexExpr:
-						fun = ast.Unparen(x.X)
-					case *ast.IndexListExpr:
-						fun = ast.Unparen(x.X)
-					}
-					switch fun := fun.(type) {
+					switch fun := ctxvarapi.StripIndex(n.Fun).(type) {
 					case *ast.Ident:
 						called[fun] = true
 					case *ast.SelectorExpr:

@@ -503,14 +503,7 @@ func (c *checker) litSummary(lit *ast.FuncLit) *summary {
 // (helper, pkg.Helper, s.method, Generic[int]), or nil.
 func (c *checker) funcRef(e ast.Expr) *types.Func {
 	info := c.pass.TypesInfo
-	e = ast.Unparen(e)
-	switch x := e.(type) {
-	case *ast.IndexExpr:
-		e = ast.Unparen(x.X)
-	case *ast.IndexListExpr:
-		e = ast.Unparen(x.X)
-	}
-	switch x := e.(type) {
+	switch x := ctxvarapi.StripIndex(e).(type) {
 	case *ast.Ident:
 		if fn, ok := info.Uses[x].(*types.Func); ok {
 			return fn.Origin()

@@ -139,6 +139,21 @@ func Receiver(call *ast.CallExpr) ast.Expr {
 	return sel.X
 }
 
+// StripIndex returns e without its parentheses and without one index
+// expression around it: F for (F), F[int], F[int, string] and (F[int]).
+// The index is most often an instantiation's type arguments; callers look
+// up what remains, which tells a function from a slice or map of them.
+func StripIndex(e ast.Expr) ast.Expr {
+	e = ast.Unparen(e)
+	switch x := e.(type) {
+	case *ast.IndexExpr:
+		e = ast.Unparen(x.X)
+	case *ast.IndexListExpr:
+		e = ast.Unparen(x.X)
+	}
+	return e
+}
+
 // VarObject returns the variable or field that expr names when expr is an
 // identifier or a selector (requestID, pkg.RequestID, s.user), or nil when
 // expr is any other expression. It is how analyzers tell which Var a call
