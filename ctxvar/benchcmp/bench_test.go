@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/cloudwego/localsession"
 	"github.com/ctxvar/ctxvar/ctxvar"
 	"github.com/timandy/routine"
 )
@@ -41,6 +42,66 @@ var manyVars = func() []*ctxvar.Var[int] {
 	}
 	return vs
 }()
+
+func init() {
+	// localsession keeps its sessions in a manager that must exist before
+	// any of its calls; without it they silently do nothing.
+	localsession.InitDefaultManager(localsession.DefaultManagerOptions())
+}
+
+// The ways the benchmarks start a goroutine. The rows that compare them
+// take one as a value, so that how the goroutine is started is all that
+// differs between them: the same closure, passed the same way.
+func goStmt(f func())       { go f() }
+func spawnStart(f func())   { ctxvar.Spawn(f) }
+func routineStart(f func()) { routine.Go(f) }
+func lsStart(f func())      { localsession.Go(f) }
+
+// onGoroutine runs fn on a goroutine started by start and waits for it.
+func onGoroutine(start func(func()), fn func()) {
+	done := make(chan struct{})
+	start(func() {
+		defer close(done)
+		fn()
+	})
+	<-done
+}
+
+// goWait times b.N starts of a goroutine by start, each waited for with a
+// WaitGroup: the shape every spawn-and-wait row shares.
+func goWait(b *testing.B, start func(func())) {
+	b.ResetTimer()
+	for range b.N {
+		var wg sync.WaitGroup
+		wg.Add(1)
+		start(func() { wg.Done() })
+		wg.Wait()
+	}
+}
+
+// setScenarios are the two prior states of the Set+Reset rows, as in
+// Python's two timeit setups: the Var has no value before the loop, or it
+// was set (to 0) once before the loop. Nothing else is set either way.
+var setScenarios = []struct {
+	name string
+	set  bool
+}{{"Unset", false}, {"Set", true}}
+
+// setResetLoop times b.N v.Reset(v.Set(1)) of vSetReset on the calling
+// goroutine, after checking that the Var's value is the scenario's: 0 when
+// set, none when not. It reports a wrong prior state with b.Error, which
+// (unlike b.Fatal) may be called from any goroutine.
+func setResetLoop(b *testing.B, set bool) {
+	if x, ok := vSetReset.Lookup(); ok != set || x != 0 {
+		b.Errorf("before the loop vSetReset is %v (set: %v); want the scenario's prior state, set: %v", x, ok, set)
+		return
+	}
+	b.ResetTimer()
+	for range b.N {
+		vSetReset.Reset(vSetReset.Set(1))
+	}
+	b.StopTimer()
+}
 
 // BenchmarkCtxvar measures the ctxvar runtime.
 func BenchmarkCtxvar(b *testing.B) {
@@ -83,49 +144,41 @@ func BenchmarkCtxvar(b *testing.B) {
 		sinkInt, sinkBool = s, all
 	})
 
-	// v.Reset(v.Set(1)) in three places: inside Context.Run, on a goroutine
-	// started by Spawn from a Context with another Var set, and on a
-	// goroutine started by a bare go statement, whose Context is empty
-	// before each Set.
-	setReset := func(b *testing.B) {
-		for range b.N {
-			vSetReset.Reset(vSetReset.Set(1))
-		}
+	// v.Reset(v.Set(1)) in the three kinds of goroutine, in each prior
+	// state. The benchmark goroutine has nothing set, so a goroutine it
+	// starts, and a new Context, start empty.
+	for _, sc := range setScenarios {
+		// A bare goroutine: the value, when set, is set on it.
+		b.Run("SetReset/"+sc.name+"/Bare", func(b *testing.B) {
+			b.ReportAllocs()
+			onGoroutine(goStmt, func() {
+				if sc.set {
+					defer vSetReset.Reset(vSetReset.Set(0))
+				}
+				setResetLoop(b, sc.set)
+			})
+		})
+		// A Spawn'd goroutine: the value, when set, is set in the parent
+		// and inherited, the usual way a Spawn'd goroutine has a value.
+		b.Run("SetReset/"+sc.name+"/Spawn", func(b *testing.B) {
+			b.ReportAllocs()
+			if sc.set {
+				defer vSetReset.Reset(vSetReset.Set(0))
+			}
+			onGoroutine(spawnStart, func() { setResetLoop(b, sc.set) })
+		})
+		// Inside Run of a new, empty Context: the value, when set, is set
+		// inside the Run.
+		b.Run("SetReset/"+sc.name+"/Run", func(b *testing.B) {
+			b.ReportAllocs()
+			new(ctxvar.Context).Run(func() {
+				if sc.set {
+					defer vSetReset.Reset(vSetReset.Set(0))
+				}
+				setResetLoop(b, sc.set)
+			})
+		})
 	}
-	b.Run("SetReset/Run", func(b *testing.B) {
-		b.ReportAllocs()
-		ctxvar.Copy().Run(func() {
-			b.ResetTimer()
-			setReset(b)
-			b.StopTimer()
-		})
-	})
-	b.Run("SetReset/Spawn", func(b *testing.B) {
-		b.ReportAllocs()
-		// The parent has a value, so the child starts in a non-empty copy:
-		// the usual case for a Spawn'd goroutine.
-		ptok := vSpawn.Set(1)
-		defer vSpawn.Reset(ptok)
-		done := make(chan struct{})
-		ctxvar.Spawn(func() {
-			defer close(done)
-			b.ResetTimer()
-			setReset(b)
-			b.StopTimer()
-		})
-		<-done
-	})
-	b.Run("SetReset/Bare", func(b *testing.B) {
-		b.ReportAllocs()
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			b.ResetTimer()
-			setReset(b)
-			b.StopTimer()
-		}()
-		<-done
-	})
 
 	// Copy() of the current Context with 1 and with 1000 Vars set. Copy is
 	// meant to be O(1), so both should cost the same.
@@ -148,19 +201,12 @@ func BenchmarkCtxvar(b *testing.B) {
 	}
 
 	// Spawn a goroutine (copying the caller's Context, which has one Var
-	// set) and wait for it. Same WaitGroup shape as BenchmarkBareGoWait and
-	// BenchmarkRoutine/GoWait.
+	// set) and wait for it, in the shape of every spawn-and-wait row.
 	b.Run("SpawnWait", func(b *testing.B) {
 		b.ReportAllocs()
 		tok := vSpawn.Set(1)
 		defer vSpawn.Reset(tok)
-		b.ResetTimer()
-		for range b.N {
-			var wg sync.WaitGroup
-			wg.Add(1)
-			ctxvar.Spawn(func() { wg.Done() })
-			wg.Wait()
-		}
+		goWait(b, spawnStart)
 	})
 
 	// Get while n other goroutines are alive, each holding its own Context
@@ -233,7 +279,9 @@ func BenchmarkParallel(b *testing.B) {
 
 type ctxKey int
 
-// ctxKeys are boxed once so that the lookups do not convert keys.
+// ctxKeys are boxed once so that the lookups do not convert keys. They are
+// the keys of context.WithValue and of localsession's sessions (which are
+// context.Contexts underneath).
 var ctxKeys = func() []any {
 	ks := make([]any, 10)
 	for i := range ks {
@@ -274,6 +322,7 @@ var (
 	routineTL  = routine.NewThreadLocal[int]()
 	routineITL = routine.NewInheritableThreadLocal[int]()
 	routineGo  = routine.NewInheritableThreadLocal[int]()
+	routineSR  = routine.NewThreadLocal[int]()
 )
 
 // BenchmarkRoutine is the goroutine-local-storage peer,
@@ -301,30 +350,94 @@ func BenchmarkRoutine(b *testing.B) {
 		}
 		sinkInt = s
 	})
+
+	// The Set+Reset rows' work on a bare goroutine. A ThreadLocal has no
+	// token: with no value before the loop, the value set is removed; with
+	// one, the old value is read first and set back, which is what Reset
+	// does with the value its token kept.
+	b.Run("SetReset/Unset", func(b *testing.B) {
+		b.ReportAllocs()
+		onGoroutine(goStmt, func() {
+			b.ResetTimer()
+			for range b.N {
+				routineSR.Set(1)
+				routineSR.Remove()
+			}
+			b.StopTimer()
+		})
+	})
+	b.Run("SetReset/Set", func(b *testing.B) {
+		b.ReportAllocs()
+		onGoroutine(goStmt, func() {
+			routineSR.Set(0)
+			defer routineSR.Remove()
+			b.ResetTimer()
+			for range b.N {
+				old := routineSR.Get()
+				routineSR.Set(1)
+				routineSR.Set(old)
+			}
+			b.StopTimer()
+		})
+	})
+
 	// routine.Go copies the inheritable thread locals, like Spawn copies
 	// the Context; one is set in the parent.
 	b.Run("GoWait", func(b *testing.B) {
 		b.ReportAllocs()
 		routineGo.Set(1)
 		defer routineGo.Remove()
-		b.ResetTimer()
-		for range b.N {
-			var wg sync.WaitGroup
-			wg.Add(1)
-			routine.Go(func() { wg.Done() })
-			wg.Wait()
-		}
+		goWait(b, routineStart)
 	})
 }
 
-// BenchmarkBareGoWait is the floor for SpawnWait and routine GoWait: a bare
-// go statement, same WaitGroup shape.
+// BenchmarkLocalsession is the session peer, github.com/cloudwego/localsession:
+// a goroutine's values are an immutable Session (a context.Context
+// underneath) that the default manager maps the goroutine's id to.
+// Setting a key binds a new Session derived from the current one; restoring
+// binds the old one again.
+func BenchmarkLocalsession(b *testing.B) {
+	// The Set+Reset rows' work on a bare goroutine that has a session bound
+	// (without the key, or with it set to 0) before the loop: the
+	// current goroutine's session is read, one key set in a derived session
+	// bound, and the old session bound back.
+	for _, sc := range setScenarios {
+		b.Run("SetReset/"+sc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			s := localsession.Session(localsession.NewSessionCtx(context.Background()))
+			if sc.set {
+				s = s.WithValue(ctxKeys[0], 0)
+			}
+			onGoroutine(goStmt, func() {
+				localsession.BindSession(s)
+				defer localsession.UnbindSession()
+				b.ResetTimer()
+				for range b.N {
+					cur, _ := localsession.CurSession()
+					localsession.BindSession(cur.WithValue(ctxKeys[0], 1))
+					localsession.BindSession(cur)
+				}
+				b.StopTimer()
+			})
+		})
+	}
+
+	// localsession.Go binds the caller's session in the new goroutine; the
+	// parent has one with one key set.
+	b.Run("GoWait", func(b *testing.B) {
+		b.ReportAllocs()
+		localsession.BindSession(localsession.NewSessionCtx(context.Background()).WithValue(ctxKeys[0], 1))
+		defer localsession.UnbindSession()
+		goWait(b, lsStart)
+	})
+}
+
+// BenchmarkBareGoWait is the floor for the spawn-and-wait rows: a bare go
+// statement, same shape. The parent has a Var set, as in SpawnWait, though a
+// bare goroutine does not see it.
 func BenchmarkBareGoWait(b *testing.B) {
 	b.ReportAllocs()
-	for range b.N {
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() { wg.Done() }()
-		wg.Wait()
-	}
+	tok := vSpawn.Set(1)
+	defer vSpawn.Reset(tok)
+	goWait(b, goStmt)
 }

@@ -1,17 +1,17 @@
 // Command benchtable turns the output of `go test -bench` and of
-// `python3 -m timeit -v` (as collected by ../../run.sh) into one markdown
-// table of medians, with the ratios the targets are about and a PASS/FAIL
-// mark per target.
+// `python3 -m timeit -v` (as collected by ../../run.sh) into markdown tables
+// of medians — times in ns/op, then the memory rows' B/goroutine — with the
+// ratios the targets are about and a PASS/FAIL mark per target.
 //
 // Usage:
 //
 //	benchtable [-strict] [file ...]
 //
 // With no file, or with "-", it reads standard input. The input format is
-// described in parse.go. The exit status is 0 when the table is complete,
+// described in parse.go. The exit status is 0 when the tables are complete,
 // even with FAIL marks (unless -strict), 1 when an input cannot be read or
-// parsed or a Go benchmark of the table has no samples, 2 on bad usage and 3
-// with -strict when a target fails.
+// parsed or a Go benchmark of the tables has no samples in its row's unit, 2
+// on bad usage and 3 with -strict when a target fails.
 package main
 
 import (

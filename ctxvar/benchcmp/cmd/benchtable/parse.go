@@ -28,9 +28,28 @@ func (k Key) String() string {
 // Sample is one measurement: one line of go test -bench output, or one
 // timeit repeat.
 type Sample struct {
-	NsPerOp     float64
+	NsPerOp     float64 // NaN when not reported (b.ReportMetric(0, "ns/op") drops it)
 	BytesPerOp  float64 // NaN when not reported
 	AllocsPerOp float64 // NaN when not reported
+	// Metrics holds the values of the other units on the line, such as the
+	// custom metrics of b.ReportMetric ("B/goroutine"); nil when none.
+	Metrics map[string]float64
+}
+
+// Value returns the sample's value in unit, or NaN if it has none.
+func (s Sample) Value(unit string) float64 {
+	switch unit {
+	case "ns/op":
+		return s.NsPerOp
+	case "B/op":
+		return s.BytesPerOp
+	case "allocs/op":
+		return s.AllocsPerOp
+	}
+	if v, ok := s.Metrics[unit]; ok {
+		return v
+	}
+	return math.NaN()
 }
 
 // Data is everything parsed from the inputs.
@@ -48,7 +67,7 @@ func newData() *Data {
 // Input format. Lines are classified one by one, so Go and Python output can
 // share one stream:
 //
-//	BenchmarkName[-P]  <iters>  <x> ns/op  [<y> B/op  <z> allocs/op ...]
+//	BenchmarkName[-P]  <iters>  <x> <unit>  [<y> <unit> ...]
 //	cpu: <model>
 //	=== timeit <label>       starts the output of one `python3 -m timeit` run
 //	=== skip <label> <why>   the run of <label> was skipped
@@ -58,6 +77,10 @@ func newData() *Data {
 //
 //	raw times: 217 msec, 206 msec, ...   (total time of each repeat)
 //	10000000 loops, best of 7: 13 nsec per loop
+//
+// A benchmark line has ns/op, B/op and allocs/op, and any custom metric of
+// b.ReportMetric (such as "<b> B/goroutine"), in any order; ns/op may be
+// missing when the benchmark dropped it.
 //
 // Every repeat gives one Sample (raw time / loops). Without -v there is only
 // the best-of figure, which then is the one Sample.
@@ -136,7 +159,7 @@ func (d *Data) Parse(r io.Reader, name string) error {
 
 // parseBenchLine parses one result line of go test -bench. ok is false for
 // lines that start with "Benchmark" but carry no result (a name printed alone
-// by -v, or output of the benchmark itself).
+// by -v, or output of the benchmark itself): no "<value> <unit>" pair.
 func parseBenchLine(line string) (k Key, s Sample, ok bool, err error) {
 	f := strings.Fields(line)
 	if len(f) < 4 {
@@ -151,17 +174,19 @@ func parseBenchLine(line string) (k Key, s Sample, ok bool, err error) {
 		if perr != nil {
 			return k, s, false, fmt.Errorf("bad value %q in %q", f[i], line)
 		}
-		switch f[i+1] {
+		switch unit := f[i+1]; unit {
 		case "ns/op":
 			s.NsPerOp = v
 		case "B/op":
 			s.BytesPerOp = v
 		case "allocs/op":
 			s.AllocsPerOp = v
+		default:
+			if s.Metrics == nil {
+				s.Metrics = map[string]float64{}
+			}
+			s.Metrics[unit] = v
 		}
-	}
-	if math.IsNaN(s.NsPerOp) {
-		return k, s, false, nil
 	}
 	k.Name, k.Procs = splitProcs(f[0])
 	return k, s, true, nil
@@ -259,11 +284,11 @@ func parseDuration(s string) (float64, error) {
 	return v * u, nil
 }
 
-// Stats summarizes the samples of one series.
+// Stats summarizes the samples of one series in one unit.
 type Stats struct {
-	N             int
-	Ns, Min, Max  float64 // median, fastest and slowest ns/op
-	Bytes, Allocs float64 // medians; NaN when not reported
+	N             int     // samples that have a value in the unit
+	Med, Min, Max float64 // median, smallest and largest value in the unit
+	Bytes, Allocs float64 // medians of B/op and allocs/op; NaN when not reported
 	MaxAllocs     float64 // the most allocs/op of any sample; NaN when not reported
 }
 
@@ -280,18 +305,22 @@ func median(xs []float64) float64 {
 	return (s[m-1] + s[m]) / 2
 }
 
-func summarize(ss []Sample) Stats {
-	st := Stats{N: len(ss), Bytes: math.NaN(), Allocs: math.NaN(), MaxAllocs: math.NaN()}
-	if len(ss) == 0 {
-		st.Ns, st.Min, st.Max = math.NaN(), math.NaN(), math.NaN()
-		return st
-	}
-	var ns, by, al []float64
-	st.Min, st.Max = math.Inf(1), math.Inf(-1)
+// summarize summarizes ss in unit; samples without a value in unit are
+// left out (N counts the others), so N is 0 when none has one.
+func summarize(ss []Sample, unit string) Stats {
+	st := Stats{Med: math.NaN(), Min: math.NaN(), Max: math.NaN(), Bytes: math.NaN(), Allocs: math.NaN(), MaxAllocs: math.NaN()}
+	var vs, by, al []float64
 	for _, s := range ss {
-		ns = append(ns, s.NsPerOp)
-		st.Min = math.Min(st.Min, s.NsPerOp)
-		st.Max = math.Max(st.Max, s.NsPerOp)
+		v := s.Value(unit)
+		if math.IsNaN(v) {
+			continue
+		}
+		vs = append(vs, v)
+		if len(vs) == 1 {
+			st.Min, st.Max = v, v
+		}
+		st.Min = math.Min(st.Min, v)
+		st.Max = math.Max(st.Max, v)
 		if !math.IsNaN(s.BytesPerOp) {
 			by = append(by, s.BytesPerOp)
 		}
@@ -299,7 +328,11 @@ func summarize(ss []Sample) Stats {
 			al = append(al, s.AllocsPerOp)
 		}
 	}
-	st.Ns = median(ns)
+	st.N = len(vs)
+	if st.N == 0 {
+		return st
+	}
+	st.Med = median(vs)
 	if len(by) > 0 {
 		st.Bytes = median(by)
 	}

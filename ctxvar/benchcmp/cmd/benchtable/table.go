@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,15 +12,24 @@ import (
 
 // Python timeit labels, as written by run.sh after "=== timeit".
 const (
-	pyGet      = "py-get"      // v.get(), v has a value
-	pySetReset = "py-setreset" // v.reset(v.set(1))
-	pyCopy     = "py-copy"     // contextvars.copy_context()
+	pyGet           = "py-get"            // v.get(), v has a value
+	pySetResetUnset = "py-setreset-unset" // v.reset(v.set(1)), v has no value
+	pySetResetSet   = "py-setreset-set"   // v.reset(v.set(1)), v has a value
+	pyCopy          = "py-copy"           // contextvars.copy_context(), v has a value
+)
+
+// The units of the rows' medians: go test's own time per op, and the custom
+// metric of the memory rows (b.ReportMetric in ../../memory_test.go).
+const (
+	unitNs  = "ns/op"
+	unitMem = "B/goroutine"
 )
 
 type checkKind int
 
 const (
-	ratioAtMost checkKind = iota // ns/op ÷ reference ns/op ≤ limit
+	ratioAtMost checkKind = iota // median ÷ reference median ≤ limit
+	valueAtMost                  // median ≤ limit, in the row's unit
 	zeroAllocs                   // every sample reports 0 allocs/op
 	info                         // ratio shown, no target
 )
@@ -35,12 +45,21 @@ type check struct {
 }
 
 // series names one row's data: a Go benchmark (procs 0: the run's
-// GOMAXPROCS) or a Python timeit label.
+// GOMAXPROCS) or a Python timeit label, and the unit of its median.
 type series struct {
 	label  string // shown in the table
 	name   string
 	procs  int
 	python bool
+	unit   string // "" means unitNs
+}
+
+// metric returns the unit of the series' median.
+func (s series) metric() string {
+	if s.unit == "" {
+		return unitNs
+	}
+	return s.unit
 }
 
 type row struct {
@@ -48,31 +67,57 @@ type row struct {
 	checks []check
 }
 
+// A section is one markdown table: rows whose medians are in one unit.
+type section struct {
+	title string // a line above the table; "" for none
+	unit  string
+	rows  []row
+}
+
 var (
-	sGet       = series{label: "ctxvar Get", name: "BenchmarkCtxvar/Get"}
-	sGetOr     = series{label: "ctxvar GetOr", name: "BenchmarkCtxvar/GetOr"}
-	sLookup    = series{label: "ctxvar Lookup", name: "BenchmarkCtxvar/Lookup"}
-	sSRRun     = series{label: "ctxvar Set+Reset, in Context.Run", name: "BenchmarkCtxvar/SetReset/Run"}
-	sSRSpawn   = series{label: "ctxvar Set+Reset, Spawn'd goroutine", name: "BenchmarkCtxvar/SetReset/Spawn"}
-	sSRBare    = series{label: "ctxvar Set+Reset, bare goroutine", name: "BenchmarkCtxvar/SetReset/Bare"}
-	sCopy1     = series{label: "ctxvar Copy, 1 Var set", name: "BenchmarkCtxvar/Copy/Vars=1"}
-	sCopy1000  = series{label: "ctxvar Copy, 1000 Vars set", name: "BenchmarkCtxvar/Copy/Vars=1000"}
-	sSpawn     = series{label: "ctxvar Spawn+wait", name: "BenchmarkCtxvar/SpawnWait"}
-	sLive0     = series{label: "ctxvar Get, 0 other goroutines", name: "BenchmarkCtxvar/GetLive/Goroutines=0"}
-	sLive100k  = series{label: "ctxvar Get, 100,000 live goroutines", name: "BenchmarkCtxvar/GetLive/Goroutines=100000"}
-	sPar1      = series{label: "ctxvar Get, RunParallel -cpu 1", name: "BenchmarkParallel/CtxvarGet", procs: 1}
-	sPar2      = series{label: "ctxvar Get, RunParallel -cpu 2", name: "BenchmarkParallel/CtxvarGet", procs: 2}
-	sCtxPar1   = series{label: "context.Value d=1, RunParallel -cpu 1", name: "BenchmarkParallel/ContextValue", procs: 1}
-	sCtxPar2   = series{label: "context.Value d=1, RunParallel -cpu 2", name: "BenchmarkParallel/ContextValue", procs: 2}
-	sCtx1      = series{label: "context.Value, depth 1", name: "BenchmarkContextValue/Depth=1"}
-	sCtx10     = series{label: "context.Value, depth 10 (first-added key)", name: "BenchmarkContextValue/Depth=10"}
-	sTL        = series{label: "routine ThreadLocal.Get", name: "BenchmarkRoutine/ThreadLocalGet"}
-	sITL       = series{label: "routine InheritableThreadLocal.Get", name: "BenchmarkRoutine/InheritableThreadLocalGet"}
-	sRoutineGo = series{label: "routine.Go+wait", name: "BenchmarkRoutine/GoWait"}
-	sBareGo    = series{label: "bare go+wait", name: "BenchmarkBareGoWait"}
-	sPyGet     = series{label: "Python ContextVar.get()", name: pyGet, python: true}
-	sPySR      = series{label: "Python v.reset(v.set(1))", name: pySetReset, python: true}
-	sPyCopy    = series{label: "Python copy_context()", name: pyCopy, python: true}
+	sGet            = series{label: "ctxvar Get", name: "BenchmarkCtxvar/Get"}
+	sGetOr          = series{label: "ctxvar GetOr", name: "BenchmarkCtxvar/GetOr"}
+	sLookup         = series{label: "ctxvar Lookup", name: "BenchmarkCtxvar/Lookup"}
+	sSRUnsetBare    = series{label: "ctxvar Set+Reset, unset, bare goroutine", name: "BenchmarkCtxvar/SetReset/Unset/Bare"}
+	sSRUnsetSpawn   = series{label: "ctxvar Set+Reset, unset, Spawn'd goroutine", name: "BenchmarkCtxvar/SetReset/Unset/Spawn"}
+	sSRUnsetRun     = series{label: "ctxvar Set+Reset, unset, in Context.Run", name: "BenchmarkCtxvar/SetReset/Unset/Run"}
+	sSRSetBare      = series{label: "ctxvar Set+Reset, set, bare goroutine", name: "BenchmarkCtxvar/SetReset/Set/Bare"}
+	sSRSetSpawn     = series{label: "ctxvar Set+Reset, set, Spawn'd goroutine", name: "BenchmarkCtxvar/SetReset/Set/Spawn"}
+	sSRSetRun       = series{label: "ctxvar Set+Reset, set, in Context.Run", name: "BenchmarkCtxvar/SetReset/Set/Run"}
+	sCopy1          = series{label: "ctxvar Copy, 1 Var set", name: "BenchmarkCtxvar/Copy/Vars=1"}
+	sCopy1000       = series{label: "ctxvar Copy, 1000 Vars set", name: "BenchmarkCtxvar/Copy/Vars=1000"}
+	sSpawn          = series{label: "ctxvar Spawn+wait", name: "BenchmarkCtxvar/SpawnWait"}
+	sLive0          = series{label: "ctxvar Get, 0 other goroutines", name: "BenchmarkCtxvar/GetLive/Goroutines=0"}
+	sLive100k       = series{label: "ctxvar Get, 100,000 live goroutines", name: "BenchmarkCtxvar/GetLive/Goroutines=100000"}
+	sPar1           = series{label: "ctxvar Get, RunParallel -cpu 1", name: "BenchmarkParallel/CtxvarGet", procs: 1}
+	sPar2           = series{label: "ctxvar Get, RunParallel -cpu 2", name: "BenchmarkParallel/CtxvarGet", procs: 2}
+	sCtxPar1        = series{label: "context.Value d=1, RunParallel -cpu 1", name: "BenchmarkParallel/ContextValue", procs: 1}
+	sCtxPar2        = series{label: "context.Value d=1, RunParallel -cpu 2", name: "BenchmarkParallel/ContextValue", procs: 2}
+	sServer         = series{label: "server request, ctxvar", name: "BenchmarkServer/Ctxvar"}
+	sServerCtx      = series{label: "server request, context.Context", name: "BenchmarkServer/Context"}
+	sServerRoutine  = series{label: "server request, routine", name: "BenchmarkServer/Routine"}
+	sServerLS       = series{label: "server request, localsession", name: "BenchmarkServer/Localsession"}
+	sCtx1           = series{label: "context.Value, depth 1", name: "BenchmarkContextValue/Depth=1"}
+	sCtx10          = series{label: "context.Value, depth 10 (first-added key)", name: "BenchmarkContextValue/Depth=10"}
+	sTL             = series{label: "routine ThreadLocal.Get", name: "BenchmarkRoutine/ThreadLocalGet"}
+	sITL            = series{label: "routine InheritableThreadLocal.Get", name: "BenchmarkRoutine/InheritableThreadLocalGet"}
+	sRoutineSRUnset = series{label: "routine ThreadLocal Set+Remove, unset, bare goroutine", name: "BenchmarkRoutine/SetReset/Unset"}
+	sRoutineSRSet   = series{label: "routine ThreadLocal Get+Set+Set back, set, bare goroutine", name: "BenchmarkRoutine/SetReset/Set"}
+	sRoutineGo      = series{label: "routine.Go+wait", name: "BenchmarkRoutine/GoWait"}
+	sLSSRUnset      = series{label: "localsession set+restore, unset, bare goroutine", name: "BenchmarkLocalsession/SetReset/Unset"}
+	sLSSRSet        = series{label: "localsession set+restore, set, bare goroutine", name: "BenchmarkLocalsession/SetReset/Set"}
+	sLSGo           = series{label: "localsession.Go+wait", name: "BenchmarkLocalsession/GoWait"}
+	sBareGo         = series{label: "bare go+wait", name: "BenchmarkBareGoWait"}
+	sPyGet          = series{label: "Python ContextVar.get()", name: pyGet, python: true}
+	sPySRUnset      = series{label: "Python v.reset(v.set(1)), unset", name: pySetResetUnset, python: true}
+	sPySRSet        = series{label: "Python v.reset(v.set(1)), set", name: pySetResetSet, python: true}
+	sPyCopy         = series{label: "Python copy_context()", name: pyCopy, python: true}
+	sMemSpawnReader = series{label: "ctxvar Spawn'd reader", name: "BenchmarkMemory/Ctxvar/SpawnReader", unit: unitMem}
+	sMemRoutineRead = series{label: "routine.Go reader", name: "BenchmarkMemory/Routine/GoReader", unit: unitMem}
+	sMemLSRead      = series{label: "localsession.Go reader", name: "BenchmarkMemory/Localsession/GoReader", unit: unitMem}
+	sMemBareSet     = series{label: "ctxvar bare goroutine, one Set", name: "BenchmarkMemory/Ctxvar/BareSet", unit: unitMem}
+	sMemRoutineSet  = series{label: "routine bare goroutine, one ThreadLocal.Set", name: "BenchmarkMemory/Routine/BareSet", unit: unitMem}
+	sMemLSSet       = series{label: "localsession bare goroutine, one key in a fresh session", name: "BenchmarkMemory/Localsession/BareSet", unit: unitMem}
 )
 
 func getChecks() []check {
@@ -83,39 +128,82 @@ func getChecks() []check {
 	}
 }
 
-// rows is the table: the order of the rows and the targets. The limits are
-// the targets; every ratio is computed from the measured medians.
-var rows = []row{
-	{sGet, getChecks()},
-	{sGetOr, getChecks()},
-	{sLookup, getChecks()},
-	{sSRRun, []check{{kind: ratioAtMost, ref: sPySR, limit: 0.5}}},
-	{sSRSpawn, []check{{kind: ratioAtMost, ref: sPySR, limit: 0.5}}},
-	{sSRBare, []check{{kind: ratioAtMost, ref: sPySR, limit: 0.5}}},
-	{sCopy1, []check{{kind: ratioAtMost, ref: sPyCopy, limit: 1}}},
-	{sCopy1000, []check{
-		{kind: ratioAtMost, ref: sCopy1, limit: 1.5},
-		{kind: ratioAtMost, ref: sPyCopy, limit: 1},
+// setResetChecks are the checks of a Set+Reset row: at most half of Python's
+// time in the same prior state, and, on the bare-goroutine row, the peers'
+// times for the same work for information.
+func setResetChecks(py series, peers ...series) []check {
+	cs := []check{{kind: ratioAtMost, ref: py, limit: 0.5}}
+	for _, p := range peers {
+		cs = append(cs, check{kind: info, ref: p})
+	}
+	return cs
+}
+
+// sections are the tables: the order of the rows and the targets. The
+// limits are the targets; every ratio is computed from the measured medians.
+var sections = []section{
+	{unit: unitNs, rows: []row{
+		{sGet, getChecks()},
+		{sGetOr, getChecks()},
+		{sLookup, getChecks()},
+		{sSRUnsetBare, setResetChecks(sPySRUnset, sRoutineSRUnset, sLSSRUnset)},
+		{sSRUnsetSpawn, setResetChecks(sPySRUnset)},
+		{sSRUnsetRun, setResetChecks(sPySRUnset)},
+		{sSRSetBare, setResetChecks(sPySRSet, sRoutineSRSet, sLSSRSet)},
+		{sSRSetSpawn, setResetChecks(sPySRSet)},
+		{sSRSetRun, setResetChecks(sPySRSet)},
+		{sCopy1, []check{{kind: ratioAtMost, ref: sPyCopy, limit: 1}}},
+		{sCopy1000, []check{
+			{kind: ratioAtMost, ref: sCopy1, limit: 1.5},
+			{kind: ratioAtMost, ref: sPyCopy, limit: 1},
+		}},
+		{sSpawn, []check{
+			{kind: ratioAtMost, ref: sBareGo, limit: 1.3},
+			{kind: info, ref: sRoutineGo},
+			{kind: info, ref: sLSGo},
+		}},
+		{sLive0, nil},
+		{sLive100k, []check{{kind: ratioAtMost, ref: sLive0, limit: 1.5}}},
+		{sPar1, nil},
+		{sPar2, []check{{kind: ratioAtMost, ref: sPar1, limit: 0.6, control: &[2]series{sCtxPar2, sCtxPar1}}}},
+		{sCtxPar1, nil},
+		{sCtxPar2, []check{{kind: info, ref: sCtxPar1}}},
+		{sServer, []check{{kind: ratioAtMost, ref: sServerCtx, limit: 1.1}}},
+		{sServerCtx, nil},
+		{sServerRoutine, []check{{kind: info, ref: sServerCtx}}},
+		{sServerLS, []check{{kind: info, ref: sServerCtx}}},
+		{sCtx1, nil},
+		{sCtx10, nil},
+		{sTL, nil},
+		{sITL, nil},
+		{sRoutineSRUnset, nil},
+		{sRoutineSRSet, nil},
+		{sRoutineGo, []check{{kind: info, ref: sBareGo}}},
+		{sLSSRUnset, nil},
+		{sLSSRSet, nil},
+		{sLSGo, []check{{kind: info, ref: sBareGo}}},
+		{sBareGo, nil},
+		{sPyGet, nil},
+		{sPySRUnset, nil},
+		{sPySRSet, nil},
+		{sPyCopy, nil},
 	}},
-	{sSpawn, []check{
-		{kind: ratioAtMost, ref: sBareGo, limit: 1.3},
-		{kind: info, ref: sRoutineGo},
+	{title: "Memory per live goroutine: extra live heap with 100,000 goroutines of the kind parked, over as many bare ones", unit: unitMem, rows: []row{
+		{sMemSpawnReader, []check{
+			{kind: valueAtMost, limit: 64},
+			{kind: ratioAtMost, ref: sMemRoutineRead, limit: 1},
+			{kind: info, ref: sMemLSRead},
+		}},
+		{sMemRoutineRead, nil},
+		{sMemLSRead, nil},
+		{sMemBareSet, []check{
+			{kind: valueAtMost, limit: 192},
+			{kind: ratioAtMost, ref: sMemRoutineSet, limit: 1},
+			{kind: info, ref: sMemLSSet},
+		}},
+		{sMemRoutineSet, nil},
+		{sMemLSSet, nil},
 	}},
-	{sLive0, nil},
-	{sLive100k, []check{{kind: ratioAtMost, ref: sLive0, limit: 1.5}}},
-	{sPar1, nil},
-	{sPar2, []check{{kind: ratioAtMost, ref: sPar1, limit: 0.6, control: &[2]series{sCtxPar2, sCtxPar1}}}},
-	{sCtxPar1, nil},
-	{sCtxPar2, []check{{kind: info, ref: sCtxPar1}}},
-	{sCtx1, nil},
-	{sCtx10, nil},
-	{sTL, nil},
-	{sITL, nil},
-	{sRoutineGo, []check{{kind: info, ref: sBareGo}}},
-	{sBareGo, nil},
-	{sPyGet, nil},
-	{sPySR, nil},
-	{sPyCopy, nil},
 }
 
 // Result counts the marks of a table.
@@ -124,20 +212,25 @@ type Result struct {
 	Missing          []string // Go benchmarks with no samples: a real error
 }
 
-// Render writes the markdown table and the notes below it.
+// Render writes the markdown tables and the notes below them.
 func Render(w io.Writer, d *Data) Result {
 	var res Result
 	missing := map[string]bool{}
 	stats := func(s series) (Stats, bool) {
 		k, ss := d.lookup(s.name, s.procs)
-		if len(ss) == 0 {
-			if !s.python && !missing[k.String()] {
-				missing[k.String()] = true
-				res.Missing = append(res.Missing, k.String())
+		st := summarize(ss, s.metric())
+		if st.N == 0 {
+			what := k.String()
+			if len(ss) > 0 { // the benchmark ran but did not report the row's unit
+				what += " (" + s.metric() + ")"
+			}
+			if !s.python && !missing[what] {
+				missing[what] = true
+				res.Missing = append(res.Missing, what)
 			}
 			return Stats{}, false
 		}
-		return summarize(ss), true
+		return st, true
 	}
 	absent := func(s series) string {
 		if s.python {
@@ -149,38 +242,62 @@ func Render(w io.Writer, d *Data) Result {
 	var b strings.Builder
 	var fails []string // labels of the rows with a FAIL mark
 	var controlNotes []string
-	b.WriteString("| Benchmark | median ns/op | spread | B/op | allocs/op | runs | ratio | target | mark |\n")
-	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |\n")
-	for _, r := range rows {
-		st, ok := stats(r.series)
-		cells := []string{r.label, absent(r.series), "", "", "", "0"}
-		if ok {
-			cells = []string{r.label, fmtNs(st.Ns), fmtSpread(st), fmtCount(st.Bytes), fmtCount(st.Allocs), fmt.Sprint(st.N)}
+	for i, sec := range sections {
+		if i > 0 {
+			b.WriteString("\n")
 		}
-		if len(r.checks) == 0 {
-			writeRow(&b, append(cells, "", "", ""))
-			continue
+		if sec.title != "" {
+			b.WriteString(sec.title + "\n\n")
 		}
-		for i, c := range r.checks {
-			if i > 0 {
-				cells = []string{"", "", "", "", "", ""}
+		// The allocations of a time row are part of its cost; those of a
+		// memory row are of the whole measurement, and say nothing.
+		allocCols := sec.unit == unitNs
+		spread := "spread"
+		if !allocCols {
+			spread = "spread (max − min)"
+		}
+		head := []string{"Benchmark", "median " + sec.unit, spread, "B/op", "allocs/op", "runs", "ratio", "target", "mark"}
+		align := []string{"---", "---:", "---:", "---:", "---:", "---:", "---", "---", "---"}
+		if !allocCols {
+			head = slices.Delete(head, 3, 5)
+			align = slices.Delete(align, 3, 5)
+		}
+		writeRow(&b, head)
+		writeRow(&b, align)
+		for _, r := range sec.rows {
+			st, ok := stats(r.series)
+			cells := []string{r.label, absent(r.series), "", "", "", "0"}
+			if ok {
+				cells = []string{r.label, fmtValue(st.Med), fmtSpread(st, sec.unit), fmtCount(st.Bytes), fmtCount(st.Allocs), fmt.Sprint(st.N)}
 			}
-			ratio, target, mark := evalCheck(c, st, ok, stats)
-			switch mark {
-			case "PASS":
-				res.Pass++
-			case "FAIL":
-				res.Fail++
-				if len(fails) == 0 || fails[len(fails)-1] != r.label {
-					fails = append(fails, r.label)
-				}
-				if n := controlNote(c, stats); n != "" {
-					controlNotes = append(controlNotes, fmt.Sprintf("%s: %s", r.label, n))
-				}
-			case "SKIP":
-				res.Skip++
+			if !allocCols {
+				cells = slices.Delete(cells, 3, 5)
 			}
-			writeRow(&b, append(cells, ratio, target, mark))
+			if len(r.checks) == 0 {
+				writeRow(&b, append(cells, "", "", ""))
+				continue
+			}
+			for i, c := range r.checks {
+				if i > 0 {
+					cells = make([]string, len(cells))
+				}
+				ratio, target, mark := evalCheck(c, r.series, st, ok, stats)
+				switch mark {
+				case "PASS":
+					res.Pass++
+				case "FAIL":
+					res.Fail++
+					if len(fails) == 0 || fails[len(fails)-1] != r.label {
+						fails = append(fails, r.label)
+					}
+					if n := controlNote(c, stats); n != "" {
+						controlNotes = append(controlNotes, fmt.Sprintf("%s: %s", r.label, n))
+					}
+				case "SKIP":
+					res.Skip++
+				}
+				writeRow(&b, append(cells, ratio, target, mark))
+			}
 		}
 	}
 	io.WriteString(w, b.String())
@@ -197,7 +314,10 @@ func Render(w io.Writer, d *Data) Result {
 	notes = append(notes,
 		"ns/op and B/op, allocs/op are medians over the runs; spread = (slowest − fastest) ÷ median; ratio = this row's median ÷ the named row's median, all from this run.",
 		"Python rows: per-loop time of each timeit repeat (raw time ÷ loops), median over the repeats.",
-		"context.Value depth 10 looks up the first-added key, 10 nodes from the Context used.")
+		"Set+Reset rows: \"unset\" — the Var has no value before the loop; \"set\" — it was set to 0 once before it; Python's rows have the same two setups.",
+		"context.Value depth 10 looks up the first-added key, 10 nodes from the Context used.",
+		"server rows: ns/op is wall time per request over the RunParallel workers.",
+		"B/goroutine: live heap after collection (runtime/metrics /gc/heap/live:bytes) with 100,000 goroutines of the kind parked, less the same for 100,000 parked bare goroutines, ÷ 100,000; goroutine stacks are not heap and not counted; spread = largest − smallest.")
 	byReason := map[string][]string{} // skip reason -> labels
 	for l, why := range d.Skipped {
 		byReason[why] = append(byReason[why], l)
@@ -220,8 +340,11 @@ func Render(w io.Writer, d *Data) Result {
 	return res
 }
 
-func evalCheck(c check, st Stats, ok bool, stats func(series) (Stats, bool)) (ratio, target, mark string) {
-	if c.kind == zeroAllocs {
+// evalCheck evaluates c on the row of series s, whose stats are st (ok
+// false: it has none).
+func evalCheck(c check, s series, st Stats, ok bool, stats func(series) (Stats, bool)) (ratio, target, mark string) {
+	switch c.kind {
+	case zeroAllocs:
 		target = "0 allocs/op"
 		switch {
 		case !ok:
@@ -231,6 +354,16 @@ func evalCheck(c check, st Stats, ok bool, stats func(series) (Stats, bool)) (ra
 		}
 		ratio = fmt.Sprintf("%s allocs/op (max)", fmtCount(st.MaxAllocs))
 		if st.MaxAllocs == 0 {
+			return ratio, target, "PASS"
+		}
+		return ratio, target, "FAIL"
+	case valueAtMost:
+		target = fmt.Sprintf("≤ %g %s", c.limit, s.metric())
+		if !ok {
+			return "n/a", target, "FAIL"
+		}
+		ratio = fmt.Sprintf("%s %s (median)", fmtValue(st.Med), s.metric())
+		if st.Med <= c.limit {
 			return ratio, target, "PASS"
 		}
 		return ratio, target, "FAIL"
@@ -246,12 +379,19 @@ func evalCheck(c check, st Stats, ok bool, stats func(series) (Stats, bool)) (ra
 	case !ok || !refOK:
 		return fmt.Sprintf("vs %s: n/a", c.ref.label), target, "FAIL"
 	}
-	q := st.Ns / ref.Ns
-	ratio = fmtRatio(q, c.limit, c.kind == info) + " " + c.ref.label
+	pass := st.Med <= c.limit*ref.Med
+	if ref.Med > 0 {
+		ratio = fmtRatio(st.Med/ref.Med, c.limit, c.kind == info) + " " + c.ref.label
+	} else {
+		// A memory row's median can be 0 or below (the kind costs no more
+		// than a bare goroutine): there is no ratio, but the limit still
+		// compares.
+		ratio = fmt.Sprintf("no ratio: %s vs %s %s", fmtValue(st.Med), fmtValue(ref.Med), c.ref.label)
+	}
 	switch {
 	case c.kind == info:
 		return ratio, target, "info"
-	case q <= c.limit:
+	case pass:
 		return ratio, target, "PASS"
 	default:
 		return ratio, target, "FAIL"
@@ -265,11 +405,11 @@ func controlNote(c check, stats func(series) (Stats, bool)) string {
 	}
 	x, okx := stats(c.control[0])
 	y, oky := stats(c.control[1])
-	if !okx || !oky || x.Ns/y.Ns <= c.limit {
+	if !okx || !oky || x.Med/y.Med <= c.limit {
 		return ""
 	}
 	return fmt.Sprintf("the control (%s) missed the same target too, at %s %s: the machine could not show the effect in this run (busy?), so this FAIL says little",
-		c.control[0].label, fmtRatio(x.Ns/y.Ns, c.limit, false), c.control[1].label)
+		c.control[0].label, fmtRatio(x.Med/y.Med, c.limit, false), c.control[1].label)
 }
 
 // fmtRatio formats q with two decimals, or with as many more as it takes for
@@ -290,24 +430,32 @@ func writeRow(b *strings.Builder, cells []string) {
 	b.WriteString(" |\n")
 }
 
-func fmtNs(ns float64) string {
-	switch {
-	case math.IsNaN(ns):
+// fmtValue formats a median with about three significant digits.
+func fmtValue(x float64) string {
+	switch a := math.Abs(x); {
+	case math.IsNaN(x):
 		return "n/a"
-	case ns < 10:
-		return fmt.Sprintf("%.2f", ns)
-	case ns < 100:
-		return fmt.Sprintf("%.1f", ns)
+	case a < 10:
+		return fmt.Sprintf("%.2f", x)
+	case a < 100:
+		return fmt.Sprintf("%.1f", x)
 	default:
-		return fmt.Sprintf("%.0f", ns)
+		return fmt.Sprintf("%.0f", x)
 	}
 }
 
-func fmtSpread(st Stats) string {
-	if st.N < 2 || st.Ns == 0 {
+// fmtSpread formats how far apart the samples are: relative to the median
+// for times, in the unit for the memory rows, whose medians can be near 0.
+func fmtSpread(st Stats, unit string) string {
+	switch {
+	case st.N < 2:
+		return "—"
+	case unit != unitNs:
+		return fmtValue(st.Max - st.Min)
+	case st.Med == 0:
 		return "—"
 	}
-	return fmt.Sprintf("%.0f%%", (st.Max-st.Min)/st.Ns*100)
+	return fmt.Sprintf("%.0f%%", (st.Max-st.Min)/st.Med*100)
 }
 
 func fmtCount(x float64) string {
