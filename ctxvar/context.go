@@ -28,7 +28,14 @@ type Context struct {
 // Copy returns a snapshot of the calling goroutine's current Context. It is
 // Python's contextvars.copy_context.
 func Copy() *Context {
-	if gs := current(); gs != nil {
+	key, id := self()
+	p := reg.load(key)
+	if p != nil && isSnapshot(p) {
+		c := new(Context)
+		c.data.init(snapshotOf(p))
+		return c
+	}
+	if gs := stateIn(p, id); gs != nil {
 		return gs.newContext(gs.snapshot())
 	}
 	return new(Context)
@@ -63,19 +70,27 @@ func (c *Context) Run(fn func()) {
 		panic(misuse(ErrContextEntered, "Run cannot enter a Context that is already entered; "+
 			"run a copy instead: c.Copy().Run(fn)"))
 	}
-	id := goid()
-	gs := stateOf(id)
+	key, id := self()
+	gs := stateOf(key, id)
 	created := gs == nil
 	if created {
-		gs = register(id, kindRun, nil)
+		// With g keys, a state made here stays for the goroutine's next
+		// Run or Set, as a bare goroutine's does; with id keys, it goes
+		// when Run returns.
+		kind := kindRun
+		if gKeys() {
+			kind = kindBare
+		}
+		gs = newState(kind, id, nil)
+		registerState(key, gs)
 	}
 	prev := gs.cur
 	gs.cur = c
 	defer func() {
 		gs.cur = prev
 		c.entered.Store(false)
-		if created {
-			unregister(id)
+		if created && !gKeys() {
+			release(key)
 		}
 	}()
 	fn()
