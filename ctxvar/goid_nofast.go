@@ -14,7 +14,7 @@ func self() (key, id uint64) { return selfPortable() }
 // gWord and curG are never called without a fast path: keys are goroutine
 // ids then, and a key's goroutine never changes.
 func gWord(gp uint64, off uintptr) uint64 { return 0 }
-func curG() uint64                       { return 0 }
+func curG() uint64                        { return 0 }
 
 // readGWord is never called without a fast path (selectGoidOffset checks
 // haveGoidFast first); it exists so the verification code compiles, and
