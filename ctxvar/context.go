@@ -17,6 +17,14 @@ import "sync/atomic"
 // A Context is safe for use by multiple goroutines, but it can be entered by
 // only one at a time: Run on a Context that is already entered panics with
 // ErrContextEntered.
+//
+// The zero value is an empty Context, ready to use: new(ctxvar.Context).Run(fn)
+// runs fn where no Var has a value. That is the boundary to put around each
+// unit of work that a reused goroutine runs (a request on an HTTP/1.x
+// keep-alive connection, a task of a worker pool, a cleanup, a callback from
+// C): Sets that one unit leaves behind stay in its own Context, and the next
+// unit starts empty. Copy().Run(fn) is no boundary there: it copies whatever
+// the goroutine's earlier units left in its Context.
 type Context struct {
 	data    atomicPtr[pmap]
 	entered atomic.Bool

@@ -13,18 +13,20 @@ import (
 
 // Goroutine identity.
 //
-// Per-goroutine state is keyed by the goroutine id (goid), the number the
-// runtime prints in "goroutine 123 [running]:". Ids are never reused, unlike
-// the runtime's g structs, which are recycled when goroutines exit. The
-// package only ever reads the id: it uses no go:linkname and stores nothing
-// in the g or in pprof labels.
+// Every goroutine has an id (goid), the number the runtime prints in
+// "goroutine 123 [running]:", which is never reused, and a g, the runtime's
+// record of it, which the runtime hands to a later goroutine once it exits
+// but never frees. The package only ever reads them: it uses no go:linkname
+// and stores nothing in the g or in pprof labels.
 //
-// There are two ways to read it:
+// There are two ways to read them:
 //
 //   - portable: parse the header of runtime.Stack (goidPortable). Always
-//     correct, about a microsecond.
+//     correct, about a microsecond, and gives the id alone, which then keys
+//     the registry too.
 //   - fast: a few instructions of assembly that load the current g from TLS
-//     (amd64) or the g register (arm64) and read the word at goidOffset.
+//     (amd64) or the g register (arm64) and read the word at goidOffset
+//     (self). The registry is keyed by the g's address then.
 //
 // The offset of goid inside runtime.g is private to the runtime and changes
 // between releases, so it is not hard-coded: init discovers it by comparing

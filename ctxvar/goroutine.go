@@ -149,7 +149,16 @@ func currentData() *pmap {
 // goroutine id's.
 func lookupCurrent(k *varCore) (any, bool) {
 	key, id := self()
-	p := reg.load(key)
+	// reg.load, written out: it does not inline.
+	t := reg.table.Load()
+	var p unsafe.Pointer
+	if s := t.find(key); s != nil {
+		if p = s.load(); p == moved {
+			p = reg.loadSlow(key, t)
+		}
+	} else if t.next.Load() != nil {
+		p = reg.loadSlow(key, t)
+	}
 	if p == nil {
 		return nil, false
 	}

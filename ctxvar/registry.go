@@ -171,8 +171,7 @@ func (t *table) find(key uint64) *rslot {
 	return nil
 }
 
-// load returns key's value: nil if it has none. It is the hot path of every
-// read, small enough to inline; moves go to loadSlow.
+// load returns key's value: nil if it has none. Moves go to loadSlow.
 func (r *registry) load(key uint64) unsafe.Pointer {
 	t := r.table.Load()
 	if s := t.find(key); s != nil {
