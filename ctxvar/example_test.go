@@ -3,6 +3,8 @@ package ctxvar_test
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 
 	"github.com/ctxvar/ctxvar/ctxvar"
@@ -340,4 +342,45 @@ func ExampleVar_Name() {
 	conn := ctxvar.New[int]("db.conn")
 	fmt.Println(conn.Name())
 	// Output: db.conn
+}
+
+func ExampleContext_Run_httpMiddleware() {
+	user := ctxvar.New[string]("user")
+
+	// withEmptyContext is the boundary an HTTP server needs: net/http serves
+	// the requests of a keep-alive connection one after another on one
+	// goroutine, so each request must run in an empty Context of its own.
+	// new(ctxvar.Context) is the empty Context. (ctxvar.Copy().Run would
+	// copy whatever an earlier request left on the goroutine.)
+	withEmptyContext := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			new(ctxvar.Context).Run(func() { next.ServeHTTP(w, r) })
+		})
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
+		user.Set(r.URL.Query().Get("user")) // a bug: no Reset
+		fmt.Fprintf(w, "/login: user=%s", user.GetOr("(none)"))
+	})
+	mux.HandleFunc("/whoami", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "/whoami: user=%s", user.GetOr("(none)"))
+	})
+	handler := withEmptyContext(mux) // http.ListenAndServe(addr, handler)
+
+	// Two requests served one after the other on one goroutine, as on a
+	// keep-alive connection.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, target := range []string{"/login?user=alice", "/whoami"} {
+			rec := httptest.NewRecorder()
+			handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+			fmt.Println(rec.Body.String())
+		}
+	}()
+	<-done
+	// Output:
+	// /login: user=alice
+	// /whoami: user=(none)
 }
