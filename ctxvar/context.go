@@ -43,10 +43,11 @@ func Copy() *Context {
 		c.data.init(snapshotOf(p))
 		return c
 	}
+	c := new(Context)
 	if gs := stateIn(p, id); gs != nil {
-		return gs.newContext(gs.snapshot())
+		c.data.init(gs.snapshot())
 	}
-	return new(Context)
+	return c
 }
 
 // Copy returns a new Context with the same values as c.

@@ -28,9 +28,6 @@ const (
 // calls Set or Run; until then its registry value is its inherited snapshot.
 type gstate struct {
 	cur *Context // &base, or the Context of the innermost Run
-	// spare holds Contexts allocated ahead for Copy; spareNext is the next
-	// unused one.
-	spare *[contextBatch]Context
 	// goid is the id of the goroutine the state belongs to: with g keys,
 	// the state is stale once another goroutine runs on its g.
 	goid     uint64
@@ -40,8 +37,9 @@ type gstate struct {
 	// snapshot, so Set and Reset may update the map in place instead of
 	// copying it. No other goroutine can reach base; taking a snapshot
 	// (snapshot) clears owned.
-	owned     bool
-	spareNext uint8
+	owned bool
+	// baseCap is the capacity of the slot array of base's map while owned.
+	baseCap uint8
 
 	// Embedded so that a state and its Context are one allocation.
 	base Context
@@ -51,21 +49,15 @@ type gstate struct {
 	first pmapSized[[1]pmapSlot]
 }
 
-// contextBatch is how many Contexts Copy allocates at a time. Python keeps a
-// free list of contexts; Go's allocator has none this cheap, so a goroutine
-// that copies its Context often pays for one allocation in contextBatch. The
-// price: a Context kept for long keeps its batch (contextBatch*16 bytes) alive.
-const contextBatch = 8
-
-// newContext returns a new Context holding data, from the goroutine's batch.
-func (gs *gstate) newContext(data *pmap) *Context {
-	if gs.spare == nil || gs.spareNext == contextBatch {
-		gs.spare, gs.spareNext = new([contextBatch]Context), 0
+// setOwned records whether d, the map just made for the current Context,
+// belongs to base alone, so that Set and Reset may update it in place. A HAMT
+// shares nodes with other versions, and a Context entered by Run is
+// reachable by others. A new map's array holds exactly its entries.
+func (gs *gstate) setOwned(d *pmap) {
+	gs.owned = gs.cur == &gs.base && gs.kind != kindRun && d != nil && d.bitmap == 0
+	if gs.owned {
+		gs.baseCap = uint8(d.n)
 	}
-	c := &gs.spare[gs.spareNext]
-	gs.spareNext++
-	c.data.init(data)
-	return c
 }
 
 // snapshot returns the map of the goroutine's current Context for keeping:
@@ -177,24 +169,20 @@ func (gs *gstate) update(k *varCore, v any, remove bool) {
 	c := gs.cur
 	d := c.data.Load()
 	if gs.owned && c == &gs.base {
-		if remove && d.removeInPlace(k) || !remove && d.setInPlace(k, v) {
+		if remove && d.removeInPlace(k) || !remove && d.setInPlace(k, v, int(gs.baseCap)) {
 			return
 		}
 	}
+	var nd *pmap
 	if remove {
-		d = d.remove(k)
+		if nd = d.remove(k); nd == d {
+			return // k was absent: nothing changed, and d may be shared
+		}
 	} else {
-		d = d.set(k, v)
+		nd = d.set(k, v)
 	}
-	c.data.Store(d)
-	gs.owned = gs.ownsNew(d)
-}
-
-// ownsNew reports whether the map d, just made for the current Context,
-// belongs to base alone. A HAMT shares nodes with other versions, and a
-// Context entered by Run is reachable by others.
-func (gs *gstate) ownsNew(d *pmap) bool {
-	return gs.cur == &gs.base && gs.kind != kindRun && d != nil && d.bitmap == 0
+	c.data.Store(nd)
+	gs.setOwned(nd)
 }
 
 // newState returns a state of goroutine id whose Context starts as data.
@@ -208,10 +196,10 @@ func newState(kind uint8, id uint64, data *pmap) *gstate {
 // registerSet registers the calling goroutine, which has no state, as a bare
 // goroutine whose Context holds k=v alone, as its first Set leaves it.
 func registerSet(key, id uint64, k *varCore, v any) *gstate {
-	gs := &gstate{kind: kindBare, goid: id, owned: true}
+	gs := &gstate{kind: kindBare, goid: id, owned: true, baseCap: 1}
 	m := gs.first.node()
-	m.slots[0] = pmapSlot{k, v}
 	m.n = 1
+	m.slots()[0] = pmapSlot{k, v}
 	gs.base.data.init(m)
 	gs.cur = &gs.base
 	registerState(key, gs)

@@ -158,16 +158,16 @@ func TestInPlaceNotForRunContexts(t *testing.T) {
 func TestPmapInPlace(t *testing.T) {
 	a, b, c := newVarCore("a"), newVarCore("b"), newVarCore("c")
 	m := (*pmap)(nil).set(a, 1)
-	if m.setInPlace(b, 2) {
+	if m.setInPlace(b, 2, 1) {
 		t.Fatal("setInPlace added a key to a full node")
 	}
-	if !m.setInPlace(a, 10) {
+	if !m.setInPlace(a, 10, 1) {
 		t.Fatal("setInPlace could not replace a value")
 	}
 	if !m.removeInPlace(a) || m.len() != 0 {
 		t.Fatalf("removeInPlace left %d entries", m.len())
 	}
-	if !m.setInPlace(c, 3) || m.len() != 1 {
+	if !m.setInPlace(c, 3, 1) || m.len() != 1 {
 		t.Fatal("setInPlace did not reuse the room left by removeInPlace")
 	}
 	if x, ok := m.lookup(c); !ok || x != 3 {
@@ -180,17 +180,17 @@ func TestPmapInPlace(t *testing.T) {
 	for i := range pmapSmallMax + 1 {
 		big = big.set(newVarCore("k"), i)
 	}
-	if big.setInPlace(a, 1) || big.removeInPlace(c) {
+	if big.setInPlace(a, 1, pmapSmallMax) || big.removeInPlace(c) {
 		t.Fatal("in-place update of a HAMT")
 	}
 }
 
-// Copy hands out Contexts from a per-goroutine batch: each must still be a
-// distinct, independent Context.
+// Copies of one Context taken in a row must be distinct, independent
+// Contexts.
 func TestCopyBatchDistinct(t *testing.T) {
 	v := New[int]("v")
 	defer v.Reset(v.Set(-1))
-	const n = 3*contextBatch + 1
+	const n = 25
 	var cs [n]*Context
 	for i := range cs {
 		cs[i] = Copy()

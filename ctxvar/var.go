@@ -108,7 +108,7 @@ func (v *Var[T]) Set(val T) *Token[T] {
 	d := c.data.Load()
 	old, had := d.lookup(&v.core)
 	var t *Token[T]
-	if gs.owned && c == &gs.base && d.setInPlace(&v.core, val) {
+	if gs.owned && c == &gs.base && d.setInPlace(&v.core, val, int(gs.baseCap)) {
 		t = &Token[T]{v: v, ctx: c}
 	} else {
 		var nd *pmap
@@ -117,8 +117,8 @@ func (v *Var[T]) Set(val T) *Token[T] {
 			// allocation.
 			tm := new(tokenMap[T])
 			nd = tm.m.node()
-			nd.slots[0] = pmapSlot{&v.core, val}
 			nd.n = 1
+			nd.slots()[0] = pmapSlot{&v.core, val}
 			t = &tm.tok
 		} else {
 			nd = d.set(&v.core, val)
@@ -126,7 +126,7 @@ func (v *Var[T]) Set(val T) *Token[T] {
 		}
 		t.v, t.ctx = v, c
 		c.data.Store(nd)
-		gs.owned = gs.ownsNew(nd)
+		gs.setOwned(nd)
 		if !gs.owned {
 			// nd will never change: Reset can restore d by pointer
 			// while the Context still holds nd.
