@@ -28,8 +28,7 @@ import (
 //     goroutine ends, so it is never stale;
 //   - moved: the value is in the table's successor (see below).
 //
-// The table is open-addressed, probed linearly from a Fibonacci hash of the
-// key. Keys are added to a table only by the goroutine they belong to,
+// The table is open-addressed, probed linearly from a hash of the key. Keys are added to a table only by the goroutine they belong to,
 // and a slot's value is written only by that goroutine, by the sweeper (which
 // clears stale states with a compare-and-swap) and by a migration. So a
 // lookup takes no lock, and no operation ever waits for another goroutine.
@@ -72,9 +71,6 @@ const (
 	maxLoadNum, maxLoadDen = 13, 16
 	// A table is shrunk when live values fill less than 1/shrinkDen of it.
 	shrinkDen = 16
-	// longProbe marks a claim's probe as long enough to ask for a
-	// migration, whatever the count of claims says.
-	longProbe = 128
 	// Claims of empty slots are counted one in claimSample (by position,
 	// which the hash spreads evenly), to keep a shared counter off the
 	// claim path.
@@ -146,11 +142,13 @@ func newTable(log2 uint) *table {
 	return &table{slots: make([]rslot, n), mask: n - 1, shift: 64 - log2}
 }
 
-// home is where the probe for key starts: a Fibonacci hash, after folding
-// the high bits in, so that keys that differ only there (ids at a stride of a
-// power of two) spread too.
+// home is where the probe for key starts: the top bits of a mix of the key
+// with two multiplications, so that no stride of keys (g addresses a size
+// class apart, ids at a power of two) piles up, as it can with a single one.
 func (t *table) home(key uint64) uint64 {
-	return ((key ^ key>>23) * 0x9e3779b97f4a7c15) >> t.shift
+	h := key * 0xbf58476d1ce4e5b9
+	h ^= h >> 31
+	return (h * 0x94d049bb133111eb) >> t.shift
 }
 
 // find returns key's slot in t, or nil.
@@ -270,7 +268,7 @@ func (t *table) claim(key uint64, filling bool) (s *rslot, crowded bool) {
 		return nil, true
 	}
 	i := t.home(key)
-	for probe := range len(t.slots) {
+	for range len(t.slots) {
 		s := &t.slots[i]
 		switch k := s.key.Load(); k {
 		case emptyKey:
@@ -281,7 +279,7 @@ func (t *table) claim(key uint64, filling bool) (s *rslot, crowded bool) {
 				n := t.claimed.Add(1) * claimSample
 				crowded = n*maxLoadDen >= int64(len(t.slots))*maxLoadNum
 			}
-			return s, crowded || probe >= longProbe
+			return s, crowded
 		case closedKey:
 			return nil, false
 		case key:
