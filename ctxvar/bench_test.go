@@ -145,10 +145,10 @@ func BenchmarkBind(b *testing.B) {
 }
 
 func BenchmarkRegister(b *testing.B) {
-	id := goid()
+	key, id := self()
 	b.ReportAllocs()
 	for b.Loop() {
-		register(id, kindSpawn, nil)
-		unregister(id)
+		registerState(key, newState(kindSpawn, id, nil))
+		release(key)
 	}
 }

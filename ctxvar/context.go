@@ -17,6 +17,14 @@ import "sync/atomic"
 // A Context is safe for use by multiple goroutines, but it can be entered by
 // only one at a time: Run on a Context that is already entered panics with
 // ErrContextEntered.
+//
+// The zero value is an empty Context, ready to use: new(ctxvar.Context).Run(fn)
+// runs fn where no Var has a value. That is the boundary to put around each
+// unit of work that a reused goroutine runs (a request on an HTTP/1.x
+// keep-alive connection, a task of a worker pool, a cleanup, a callback from
+// C): Sets that one unit leaves behind stay in its own Context, and the next
+// unit starts empty. Copy().Run(fn) is no boundary there: it copies whatever
+// the goroutine's earlier units left in its Context.
 type Context struct {
 	data    atomicPtr[pmap]
 	entered atomic.Bool
@@ -28,10 +36,18 @@ type Context struct {
 // Copy returns a snapshot of the calling goroutine's current Context. It is
 // Python's contextvars.copy_context.
 func Copy() *Context {
-	if gs := current(); gs != nil {
-		return gs.newContext(gs.snapshot())
+	key, id := self()
+	p := reg.load(key)
+	if p != nil && isSnapshot(p) {
+		c := new(Context)
+		c.data.init(snapshotOf(p))
+		return c
 	}
-	return new(Context)
+	c := new(Context)
+	if gs := stateIn(p, id); gs != nil {
+		c.data.init(gs.snapshot())
+	}
+	return c
 }
 
 // Copy returns a new Context with the same values as c.
@@ -63,19 +79,27 @@ func (c *Context) Run(fn func()) {
 		panic(misuse(ErrContextEntered, "Run cannot enter a Context that is already entered; "+
 			"run a copy instead: c.Copy().Run(fn)"))
 	}
-	id := goid()
-	gs := stateOf(id)
+	key, id := self()
+	gs := stateOf(key, id)
 	created := gs == nil
 	if created {
-		gs = register(id, kindRun, nil)
+		// With g keys, a state made here stays for the goroutine's next
+		// Run or Set, as a bare goroutine's does; with id keys, it goes
+		// when Run returns.
+		kind := kindRun
+		if gKeys() {
+			kind = kindBare
+		}
+		gs = newState(kind, id, nil)
+		registerState(key, gs)
 	}
 	prev := gs.cur
 	gs.cur = c
 	defer func() {
 		gs.cur = prev
 		c.entered.Store(false)
-		if created {
-			unregister(id)
+		if created && !gKeys() {
+			release(key)
 		}
 	}()
 	fn()

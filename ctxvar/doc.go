@@ -32,10 +32,9 @@
 //   - A token restores once, in the Context of its Set; tokens may be reset
 //     in any order.
 //   - No record of a finished goroutine stays behind: Spawn and Run release
-//     a goroutine's state when they return, a bare goroutine's state goes
-//     with the Reset that empties its Context, and a sweeper driven by the
-//     garbage collector collects the states of bare goroutines that exited
-//     with values set.
+//     a goroutine's state when they return, and a sweeper driven by the
+//     garbage collector collects the states of bare goroutines that have
+//     exited, without stopping the world.
 //   - Copy is O(1), whatever the number of Vars set.
 //
 // # Misuse
@@ -46,12 +45,25 @@
 // [ErrNilToken], [ErrNilContext] and [ErrEmptyName] with errors.Is. Each
 // message names the fix.
 //
+// # Reused goroutines
+//
+// Some goroutines run one unit of work after another: net/http serves the
+// requests of an HTTP/1.x keep-alive connection on one goroutine, the runtime
+// runs cleanups and finalizers on one, a C thread's callbacks share one, and
+// so do the tasks of a worker pool. A Set that one unit does not Reset is seen
+// by the next. Give each unit a Context of its own: run it with
+// new(ctxvar.Context).Run(unit), or hand the pool ctxvar.Bind(task).
+//
 // # Goroutine identity
 //
-// State is keyed by goroutine id, which the runtime never reuses. The id is
-// read by a few instructions of assembly on amd64 and arm64, after the package
-// has checked at start-up that they agree with the id in runtime.Stack's
-// output, and from runtime.Stack itself elsewhere or when CTXVAR_GOID=portable
-// is set. The package writes nothing into the runtime's goroutine structure or
-// into pprof labels, and uses no go:linkname.
+// State is found through the goroutine's g, the runtime's record of it, and
+// tagged with its goroutine id, which the runtime never reuses. Both are read
+// by a few instructions of assembly on amd64 and arm64, after the package has
+// checked at start-up that they agree with the id in runtime.Stack's output;
+// a goroutine has exited once its g holds another id or reads as dead, which
+// is verified at start-up too. Elsewhere, or when CTXVAR_GOID=portable is
+// set, the id is read from runtime.Stack and exited goroutines are found from
+// runtime.Stack's list of all goroutines, which stops the world. The package
+// writes nothing into the runtime's goroutine structure or into pprof labels,
+// and uses no go:linkname.
 package ctxvar

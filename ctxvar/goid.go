@@ -5,23 +5,28 @@ import (
 	"fmt"
 	"math/bits"
 	"os"
+	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // Goroutine identity.
 //
-// Per-goroutine state is keyed by the goroutine id (goid), the number the
-// runtime prints in "goroutine 123 [running]:". Ids are never reused, unlike
-// the runtime's g structs, which are recycled when goroutines exit. The
-// package only ever reads the id: it uses no go:linkname and stores nothing
-// in the g or in pprof labels.
+// Every goroutine has an id (goid), the number the runtime prints in
+// "goroutine 123 [running]:", which is never reused, and a g, the runtime's
+// record of it, which the runtime hands to a later goroutine once it exits
+// but never frees. The package only ever reads them: it uses no go:linkname
+// and stores nothing in the g or in pprof labels.
 //
-// There are two ways to read it:
+// There are two ways to read them:
 //
 //   - portable: parse the header of runtime.Stack (goidPortable). Always
-//     correct, about a microsecond.
+//     correct, about a microsecond, and gives the id alone, which then keys
+//     the registry too.
 //   - fast: a few instructions of assembly that load the current g from TLS
-//     (amd64) or the g register (arm64) and read the word at goidOffset.
+//     (amd64) or the g register (arm64) and read the word at goidOffset
+//     (self). The registry is keyed by the g's address then.
 //
 // The offset of goid inside runtime.g is private to the runtime and changes
 // between releases, so it is not hard-coded: init discovers it by comparing
@@ -59,6 +64,9 @@ var goidFastErr error
 
 func init() {
 	goidOffset, goidFastErr = selectGoidOffset(os.Getenv(goidEnv))
+	if goidOffset != 0 {
+		gStatusOffset, gStatusErr = findStatusOffset(goidOffset)
+	}
 }
 
 // selectGoidOffset decides at start-up which method goid uses and returns
@@ -83,6 +91,112 @@ func selectGoidOffset(env string) (uintptr, error) {
 func goid() uint64 {
 	return goidFast()
 }
+
+// selfPortable is self without the fast path: the goroutine id serves as the
+// registry key too.
+func selfPortable() (key, id uint64) {
+	id = goidPortable()
+	return id, id
+}
+
+// Exited goroutines.
+//
+// With g keys, a state must be told stale once its goroutine has exited. The
+// runtime marks a g whose goroutine has exited with the status _Gdead until
+// it hands the g to a new goroutine, which gets a new id. So a goroutine is
+// gone if its g holds another id, or holds its id with the status _Gdead.
+// The status word sits just before the goid in runtime.g (atomicstatus and
+// stackLock, two uint32s, then goid), and its meaning has not changed since
+// Go 1.0, but neither is a promise: init verifies both, in goroutines that
+// run and in goroutines that have exited, and on any doubt leaves
+// gStatusOffset 0, and then a goroutine counts as gone only once its g
+// holds another id, which is always right but comes later.
+
+const (
+	gRunning = 2      // the runtime's _Grunning
+	gDead    = 6      // the runtime's _Gdead
+	gScan    = 0x1000 // the runtime's _Gscan bit, set while the GC scans a g
+)
+
+// gStatusOffset is the verified offset of the 8-byte word of runtime.g whose
+// low 32 bits are the g's status, or 0.
+var gStatusOffset uintptr
+
+// gStatusErr records why gStatusOffset is 0 with the fast path enabled.
+var gStatusErr error
+
+// goroutineGone reports whether goroutine id, which ran on the g at address
+// gp, has exited. It needs the fast path (gKeys).
+func goroutineGone(gp, id uint64) bool {
+	if gWord(gp, goidOffset) != id {
+		return true
+	}
+	return gStatusOffset != 0 && uint32(gWord(gp, gStatusOffset)) == gDead
+}
+
+// findStatusOffset verifies that the status of a g is the low half of the
+// word 8 bytes before its goid: _Grunning in running goroutines, _Gdead in
+// exited ones that the runtime has not handed on.
+func findStatusOffset(goidOff uintptr) (uintptr, error) {
+	if goidOff < 8 {
+		return 0, errors.New("no room for a status word before the goid")
+	}
+	off := goidOff - 8
+	running := func() bool { return uint32(gWord(curG(), off))&^gScan == gRunning }
+	if !running() {
+		return 0, fmt.Errorf("status word at offset %d reads %#x in a running goroutine", off, uint32(gWord(curG(), off)))
+	}
+	type probe struct{ gp, id uint64 }
+	probes := make([]probe, probeGoroutines/2)
+	var notRunning atomic.Bool
+	var wg sync.WaitGroup
+	for i := range probes {
+		wg.Go(func() {
+			probes[i] = probe{curG(), gWord(curG(), goidOff)}
+			if !running() {
+				notRunning.Store(true)
+			}
+		})
+	}
+	wg.Wait()
+	if notRunning.Load() {
+		return 0, fmt.Errorf("status word at offset %d does not read _Grunning in every running goroutine", off)
+	}
+	// The goroutines have called Done; they exit a moment later.
+	dead := 0
+	for deadline := time.Now().Add(time.Second); ; runtime.Gosched() {
+		pending := 0
+		dead = 0
+		for _, p := range probes {
+			switch {
+			case gWord(p.gp, goidOff) != p.id:
+				// Handed to a new goroutine already: proves nothing.
+			case uint32(gWord(p.gp, off)) == gDead:
+				dead++
+			default:
+				pending++
+			}
+		}
+		if pending == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			return 0, fmt.Errorf("status word at offset %d of %d exited goroutines never read _Gdead", off, pending)
+		}
+	}
+	if dead == 0 {
+		return 0, errors.New("every exited probe goroutine was reused before its status could be read")
+	}
+	return off, nil
+}
+
+// gKeys reports whether registry keys are g addresses (the fast path) rather
+// than goroutine ids. The runtime reuses a g for later goroutines, so a key
+// then outlives its goroutine, and a state must be checked against the
+// goroutine id it was made for; goroutineGone tells whether that goroutine
+// has exited.
+// Fixed by init, before any goroutine can register.
+func gKeys() bool { return goidOffset != 0 }
 
 // goidMethod reports which method goid uses: "fast" or "portable".
 func goidMethod() string {

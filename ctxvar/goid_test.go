@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // fastExpected reports whether this build should end up on the fast path
@@ -293,4 +294,44 @@ func BenchmarkGoidParallel(b *testing.B) {
 		}
 		sinkGoid.Add(s)
 	})
+}
+
+// With the fast path, exited goroutines are told by their g's status word,
+// which init verifies; a running goroutine is never taken for an exited one.
+func TestGoroutineGone(t *testing.T) {
+	if !gKeys() {
+		t.Skipf("goroutines are keyed by id here (%v)", goidFastErr)
+	}
+	if runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64" {
+		if gStatusOffset == 0 {
+			t.Errorf("the g status word was not verified: %v", gStatusErr)
+		}
+	}
+	me, id := self()
+	if goroutineGone(me, id) {
+		t.Fatal("the running goroutine reads as gone")
+	}
+	type probe struct{ g, id uint64 }
+	ch := make(chan probe)
+	release := make(chan struct{})
+	go func() {
+		g, id := self()
+		ch <- probe{g, id}
+		<-release
+	}()
+	p := <-ch
+	for range 1000 {
+		if goroutineGone(p.g, p.id) {
+			t.Fatal("a blocked goroutine reads as gone")
+		}
+		runtime.Gosched()
+	}
+	close(release)
+	deadline := time.Now().Add(10 * time.Second)
+	for !goroutineGone(p.g, p.id) {
+		if time.Now().After(deadline) {
+			t.Fatal("an exited goroutine never reads as gone")
+		}
+		runtime.Gosched()
+	}
 }

@@ -1,39 +1,45 @@
 package ctxvar
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+	"unsafe"
+)
 
 // How a goroutine's state came to be registered, which decides who removes it.
 const (
-	// kindBare: a goroutine started with a bare go statement called Set. Its
-	// state is removed by the Reset that empties its Context, or by the
-	// sweeper once the goroutine has exited.
+	// kindBare: a goroutine that no Spawn started called Set, or Run from
+	// an empty Context. With g keys its state stays, for the goroutine's
+	// next Set, until the sweeper finds the goroutine gone; with id keys
+	// the Reset that empties its Context removes it, and the sweeper
+	// collects what exited goroutines left.
 	kindBare uint8 = iota
 	// kindSpawn: the goroutine was started by Spawn, which removes the state
 	// when the goroutine's function returns or panics.
 	kindSpawn
-	// kindRun: the goroutine had no state when it called Run, which removes
-	// the state when it returns or panics.
+	// kindRun: with id keys, the goroutine had no state when it called Run,
+	// which removes the state when it returns or panics.
 	kindRun
 )
 
 // gstate is what the package knows of one goroutine: the Context it is in.
-// Only the goroutine itself reads or writes it, but for kind and sweepGen,
-// which are fixed before the state is registered, so the sweeper may read
-// them. A goroutine started by Spawn gets one only when it first calls Set,
-// Run or Copy; until then its registry slot holds its inherited snapshot.
+// Only the goroutine itself reads or writes it, but for goid, kind and
+// sweepGen, which are fixed before the state is registered, so the sweeper
+// may read them. A goroutine started by Spawn gets one only when it first
+// calls Set or Run; until then its registry value is its inherited snapshot.
 type gstate struct {
 	cur *Context // &base, or the Context of the innermost Run
-	// spare holds Contexts allocated ahead for Copy; spareNext is the next
-	// unused one.
-	spare    *[contextBatch]Context
-	sweepGen uint32 // sweep generation current when a bare state was registered
+	// goid is the id of the goroutine the state belongs to: with g keys,
+	// the state is stale once another goroutine runs on its g.
+	goid     uint64
+	sweepGen uint32 // sweep generation current when a bare state was registered (id keys)
 	kind     uint8
 	// owned is set while base is current and its map is shared with no
 	// snapshot, so Set and Reset may update the map in place instead of
 	// copying it. No other goroutine can reach base; taking a snapshot
 	// (snapshot) clears owned.
-	owned     bool
-	spareNext uint8
+	owned bool
+	// baseCap is the capacity of the slot array of base's map while owned.
+	baseCap uint8
 
 	// Embedded so that a state and its Context are one allocation.
 	base Context
@@ -43,21 +49,15 @@ type gstate struct {
 	first pmapSized[[1]pmapSlot]
 }
 
-// contextBatch is how many Contexts Copy allocates at a time. Python keeps a
-// free list of contexts; Go's allocator has none this cheap, so a goroutine
-// that copies its Context often pays for one allocation in contextBatch. The
-// price: a Context kept for long keeps its batch (contextBatch*16 bytes) alive.
-const contextBatch = 8
-
-// newContext returns a new Context holding data, from the goroutine's batch.
-func (gs *gstate) newContext(data *pmap) *Context {
-	if gs.spare == nil || gs.spareNext == contextBatch {
-		gs.spare, gs.spareNext = new([contextBatch]Context), 0
+// setOwned records whether d, the map just made for the current Context,
+// belongs to base alone, so that Set and Reset may update it in place. A HAMT
+// shares nodes with other versions, and a Context entered by Run is
+// reachable by others. A new map's array holds exactly its entries.
+func (gs *gstate) setOwned(d *pmap) {
+	gs.owned = gs.cur == &gs.base && gs.kind != kindRun && d != nil && d.bitmap == 0
+	if gs.owned {
+		gs.baseCap = uint8(d.n)
 	}
-	c := &gs.spare[gs.spareNext]
-	gs.spareNext++
-	c.data.init(data)
-	return c
 }
 
 // snapshot returns the map of the goroutine's current Context for keeping:
@@ -73,9 +73,9 @@ func (gs *gstate) snapshot() *pmap {
 }
 
 // bareRegistrations counts the bare states ever registered, and bareReleases
-// those ever unregistered; the sweeper compares bareRegistrations with its
-// value at the last sweep. Two counters, each written by one side, cost a
-// registration and its release one atomic add each.
+// those ever removed from the registry; the sweeper looks at their
+// difference. Two counters, each written by one side, cost a registration and
+// its release one atomic add each.
 var bareRegistrations, bareReleases atomic.Uint64
 
 // bareStates returns the number of registered states of kind kindBare: the
@@ -87,42 +87,52 @@ func bareStates() int64 {
 	return int64(bareRegistrations.Load() - released)
 }
 
+// stateIn decodes the registry value p of goroutine id: its state, or nil
+// if it has none (or only a snapshot, or a stale state of an earlier
+// goroutine on the same g).
+func stateIn(p unsafe.Pointer, id uint64) *gstate {
+	if p == nil || isSnapshot(p) {
+		return nil
+	}
+	if gs := (*gstate)(p); gs.goid == id {
+		return gs
+	}
+	return nil
+}
+
 // current returns the state of the calling goroutine, or nil if it has none,
 // which means its Context is empty.
 func current() *gstate {
-	return stateOf(goid())
+	return stateOf(self())
 }
 
-// stateOf returns the state of goroutine id, the caller, or nil if it has
-// none. A Spawned goroutine that has only its inherited snapshot gets a state
-// holding it now.
-func stateOf(id uint64) *gstate {
-	t := reg.table.Load()
-	s := t.find(id)
-	if s == nil {
-		return nil
-	}
-	if gs := s.gs.Load(); gs != nil {
+// stateOf returns the state of the calling goroutine, whose key and id are
+// given, or nil if it has none. A Spawned goroutine that has only its
+// inherited snapshot gets a state holding it now.
+func stateOf(key, id uint64) *gstate {
+	p := reg.load(key)
+	if p != nil && isSnapshot(p) {
+		gs := newState(kindSpawn, id, snapshotOf(p))
+		reg.put(key, unsafe.Pointer(gs), false)
 		return gs
 	}
-	gs := newState(kindSpawn, s.data.Load())
-	reg.setState(id, t, s, gs)
-	return gs
+	return stateIn(p, id)
 }
 
 // currentData returns the calling goroutine's Context's mapping.
 // The caller keeps the result as a snapshot, so the Context may no longer
 // update that map in place.
 func currentData() *pmap {
-	s := reg.find(goid())
-	if s == nil {
-		return nil
+	key, id := self()
+	p := reg.load(key)
+	if p != nil && isSnapshot(p) {
+		// An inherited snapshot is shared already.
+		return snapshotOf(p)
 	}
-	if gs := s.gs.Load(); gs != nil {
+	if gs := stateIn(p, id); gs != nil {
 		return gs.snapshot()
 	}
-	// An inherited snapshot is shared already.
-	return s.data.Load()
+	return nil
 }
 
 // lookupCurrent returns k's value in the calling goroutine's Context. It is
@@ -130,14 +140,27 @@ func currentData() *pmap {
 // registry lookup inlines here and a read costs one call besides the
 // goroutine id's.
 func lookupCurrent(k *varCore) (any, bool) {
-	s := reg.find(goid())
-	if s == nil {
+	key, id := self()
+	// reg.load, written out: it does not inline.
+	t := reg.table.Load()
+	var p unsafe.Pointer
+	if s := t.find(key); s != nil {
+		if p = s.load(); p == moved {
+			p = reg.loadSlow(key, t)
+		}
+	} else if t.next.Load() != nil {
+		p = reg.loadSlow(key, t)
+	}
+	if p == nil {
 		return nil, false
 	}
-	if gs := s.gs.Load(); gs != nil {
+	if isSnapshot(p) {
+		return snapshotOf(p).lookup(k)
+	}
+	if gs := (*gstate)(p); gs.goid == id {
 		return gs.cur.data.Load().lookup(k)
 	}
-	return s.data.Load().lookup(k)
+	return nil, false
 }
 
 // update sets k to v in the goroutine's current Context, or removes k if
@@ -146,74 +169,80 @@ func (gs *gstate) update(k *varCore, v any, remove bool) {
 	c := gs.cur
 	d := c.data.Load()
 	if gs.owned && c == &gs.base {
-		if remove && d.removeInPlace(k) || !remove && d.setInPlace(k, v) {
+		if remove && d.removeInPlace(k) || !remove && d.setInPlace(k, v, int(gs.baseCap)) {
 			return
 		}
 	}
+	var nd *pmap
 	if remove {
-		d = d.remove(k)
+		if nd = d.remove(k); nd == d {
+			return // k was absent: nothing changed, and d may be shared
+		}
 	} else {
-		d = d.set(k, v)
+		nd = d.set(k, v)
 	}
-	c.data.Store(d)
-	// A new flat map belongs to base alone; a HAMT shares nodes with other
-	// versions, and a Context entered by Run is reachable by others.
-	gs.owned = c == &gs.base && gs.kind != kindRun && d != nil && d.bitmap == 0
+	c.data.Store(nd)
+	gs.setOwned(nd)
 }
 
-// newState returns a state whose Context starts as data.
-func newState(kind uint8, data *pmap) *gstate {
-	gs := &gstate{kind: kind}
+// newState returns a state of goroutine id whose Context starts as data.
+func newState(kind uint8, id uint64, data *pmap) *gstate {
+	gs := &gstate{kind: kind, goid: id}
 	gs.base.data.init(data)
 	gs.cur = &gs.base
 	return gs
 }
 
-// registerSet registers goroutine id, which has no registry slot, as a bare
+// registerSet registers the calling goroutine, which has no state, as a bare
 // goroutine whose Context holds k=v alone, as its first Set leaves it.
-func registerSet(id uint64, k *varCore, v any) *gstate {
-	gs := &gstate{kind: kindBare, owned: true}
+func registerSet(key, id uint64, k *varCore, v any) *gstate {
+	gs := &gstate{kind: kindBare, goid: id, owned: true, baseCap: 1}
 	m := gs.first.node()
-	m.slots[0] = pmapSlot{k, v}
 	m.n = 1
+	m.slots()[0] = pmapSlot{k, v}
 	gs.base.data.init(m)
 	gs.cur = &gs.base
-	return registerState(id, gs)
-}
-
-// register gives goroutine id, which has no registry slot, a state whose
-// Context starts as data.
-func register(id uint64, kind uint8, data *pmap) *gstate {
-	return registerState(id, newState(kind, data))
-}
-
-// registerState registers gs, a new state, for goroutine id, which has no
-// registry slot.
-func registerState(id uint64, gs *gstate) *gstate {
-	kind := gs.kind
-	if kind == kindBare {
-		gs.sweepGen = sweepGen.Load()
-		bareRegistrations.Add(1)
-	}
-	reg.insert(id, gs, nil)
-	if kind == kindBare {
-		armGCHook()
-	}
+	registerState(key, gs)
 	return gs
 }
 
-// unregister removes goroutine id's state, if it has one.
-func unregister(id uint64) {
-	if gs := reg.remove(id); gs != nil && gs.kind == kindBare {
+// registerState makes gs, a new state, the calling goroutine's, replacing
+// whatever its key held.
+func registerState(key uint64, gs *gstate) {
+	bare := gs.kind == kindBare
+	if bare {
+		gs.sweepGen = sweepGen.Load()
+		bareRegistrations.Add(1)
+	}
+	noteRemoved(reg.put(key, unsafe.Pointer(gs), false))
+	if bare {
+		armGCHook()
+	}
+}
+
+// release removes the calling goroutine's value, if it has one. With id keys
+// it also retires the key: a goroutine id is never reused.
+func release(key uint64) {
+	noteRemoved(reg.put(key, nil, !gKeys()))
+}
+
+// noteRemoved counts p, a value just removed from the registry, if it was a
+// bare state: the goroutine's own, or a stale one of an earlier goroutine on
+// the same g.
+func noteRemoved(p unsafe.Pointer) {
+	if p != nil && !isSnapshot(p) && (*gstate)(p).kind == kindBare {
 		bareReleases.Add(1)
 	}
 }
 
-// releaseIfIdle removes the state of a bare goroutine whose Context has become
-// empty with no token outstanding: such a state is indistinguishable from none,
-// so a goroutine that sets and resets leaves nothing behind.
-func (gs *gstate) releaseIfIdle(id uint64) {
-	if gs.kind == kindBare && gs.cur == &gs.base && gs.cur.pending == 0 && gs.cur.data.Load().len() == 0 {
-		unregister(id)
+// releaseIfIdle removes the state of a bare goroutine whose Context has
+// become empty with no token outstanding, when keys are goroutine ids: such a
+// state is indistinguishable from none, so a goroutine that sets and resets
+// leaves nothing behind for the stop-the-world sweeper. With g keys the state
+// stays for the goroutine's next Set; the sweeper finds it when the goroutine
+// is gone, at no pause.
+func (gs *gstate) releaseIfIdle(key uint64) {
+	if !gKeys() && gs.kind == kindBare && gs.cur == &gs.base && gs.cur.pending == 0 && gs.cur.data.Load().len() == 0 {
+		release(key)
 	}
 }

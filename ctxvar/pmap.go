@@ -1,6 +1,9 @@
 package ctxvar
 
-import "unsafe"
+import (
+	"math/bits"
+	"unsafe"
+)
 
 // pmap is the immutable map from Var identity to value that backs a Context.
 //
@@ -27,11 +30,24 @@ type pmap struct {
 	bitmap uint32
 	// n counts the entries in the map, or in the subtree for an interior
 	// HAMT node. The subtree count lets remove decide locally when a node
-	// shrinks to a single entry that must be hoisted into its parent. int32
-	// keeps the header at 32 bytes (4 words), which matters for the 1-entry
-	// map: 32 + 24 bytes fit the 64-byte size class.
-	n     int32
-	slots []pmapSlot
+	// shrinks to a single entry that must be hoisted into its parent.
+	n int32
+	// ptr is the first of the node's slots: n of them in a flat map, one
+	// per bit of bitmap in a HAMT node. The header is 16 bytes, so a
+	// one-entry map is 40, and a goroutine's state, which embeds one, fits
+	// the 80-byte size class. The capacity of a flat map's array is not
+	// kept: only a goroutine's own Context updates a map in place, and
+	// its state remembers it (see setInPlace).
+	ptr *pmapSlot
+}
+
+// slots returns the node's slots.
+func (m *pmap) slots() []pmapSlot {
+	n := int(m.n)
+	if m.bitmap != 0 {
+		n = bits.OnesCount32(m.bitmap)
+	}
+	return unsafe.Slice(m.ptr, n)
 }
 
 // pmapSlot is one entry of a flat map, or one occupied position of a HAMT
@@ -81,9 +97,9 @@ func (m *pmap) lookup(k *varCore) (any, bool) {
 	if m.bitmap != 0 {
 		return m.hamtLookup(k)
 	}
-	for i := range m.slots {
-		if m.slots[i].k == k {
-			return m.slots[i].v, true
+	for i, sl := 0, unsafe.Slice(m.ptr, m.n); i < len(sl); i++ {
+		if sl[i].k == k {
+			return sl[i].v, true
 		}
 	}
 	return nil, false
@@ -94,32 +110,32 @@ func (m *pmap) set(k *varCore, v any) *pmap {
 	if m == nil {
 		nm := newPmapNode(1)
 		nm.n = 1
-		nm.slots[0] = pmapSlot{k, v}
+		nm.slots()[0] = pmapSlot{k, v}
 		return nm
 	}
 	if m.bitmap != 0 {
 		nm, _ := m.hamtSet(k, v, 0)
 		return nm
 	}
-	for i := range m.slots {
-		if m.slots[i].k == k {
+	for i, sl := range m.slots() {
+		if sl.k == k {
 			nm := m.clone()
-			nm.slots[i].v = v
+			nm.slots()[i].v = v
 			return nm
 		}
 	}
-	n := len(m.slots)
+	n := int(m.n)
 	if n < pmapSmallMax {
 		nm := newPmapNode(n + 1)
 		nm.n = int32(n + 1)
-		copy(nm.slots, m.slots)
-		nm.slots[n] = pmapSlot{k, v}
+		copy(nm.slots(), m.slots())
+		nm.slots()[n] = pmapSlot{k, v}
 		return nm
 	}
 	// Growing into a HAMT. The scratch array stays on the stack, as
 	// pmapBuild only reads it.
 	var all [pmapSmallMax + 1]pmapSlot
-	copy(all[:], m.slots)
+	copy(all[:], m.slots())
 	all[n] = pmapSlot{k, v}
 	return pmapBuild(all[:], 0)
 }
@@ -134,16 +150,16 @@ func (m *pmap) remove(k *varCore) *pmap {
 	if m.bitmap != 0 {
 		return m.hamtRemoveRoot(k)
 	}
-	for i := range m.slots {
-		if m.slots[i].k == k {
-			n := len(m.slots)
+	for i, sl := range m.slots() {
+		if sl.k == k {
+			n := int(m.n)
 			if n == 1 {
 				return nil
 			}
 			nm := newPmapNode(n - 1)
 			nm.n = int32(n - 1)
-			copy(nm.slots, m.slots[:i])
-			copy(nm.slots[i:], m.slots[i+1:])
+			copy(nm.slots(), m.slots()[:i])
+			copy(nm.slots()[i:], m.slots()[i+1:])
 			return nm
 		}
 	}
@@ -151,23 +167,24 @@ func (m *pmap) remove(k *varCore) *pmap {
 }
 
 // setInPlace sets k to v in m itself and reports whether it could: m must be
-// a flat map with room for k. Only a map that nothing else can see may be
-// changed: a goroutine's own Context that no snapshot shares (see
-// Context.owned).
-func (m *pmap) setInPlace(k *varCore, v any) bool {
+// a flat map with room for k in its array of capacity slots. Only a map that
+// nothing else can see may be changed: a goroutine's own Context that no
+// snapshot shares (see gstate.owned).
+func (m *pmap) setInPlace(k *varCore, v any, capacity int) bool {
 	if m == nil || m.bitmap != 0 {
 		return false
 	}
-	for i := range m.slots {
-		if m.slots[i].k == k {
-			m.slots[i].v = v
+	sl := m.slots()
+	for i := range sl {
+		if sl[i].k == k {
+			sl[i].v = v
 			return true
 		}
 	}
-	if len(m.slots) == cap(m.slots) || len(m.slots) == pmapSmallMax {
+	if len(sl) >= capacity || len(sl) == pmapSmallMax {
 		return false
 	}
-	m.slots = append(m.slots, pmapSlot{k, v})
+	unsafe.Slice(m.ptr, len(sl)+1)[len(sl)] = pmapSlot{k, v}
 	m.n++
 	return true
 }
@@ -180,12 +197,12 @@ func (m *pmap) removeInPlace(k *varCore) bool {
 	if m == nil || m.bitmap != 0 {
 		return false
 	}
-	for i := range m.slots {
-		if m.slots[i].k == k {
-			last := len(m.slots) - 1
-			copy(m.slots[i:], m.slots[i+1:])
-			m.slots[last] = pmapSlot{} // drop the references
-			m.slots = m.slots[:last]
+	sl := m.slots()
+	for i := range sl {
+		if sl[i].k == k {
+			last := len(sl) - 1
+			copy(sl[i:], sl[i+1:])
+			sl[last] = pmapSlot{} // drop the references
 			m.n--
 			return true
 		}
@@ -207,7 +224,7 @@ func (m *pmap) each(fn func(k *varCore, v any)) {
 	if m == nil {
 		return
 	}
-	for _, s := range m.slots {
+	for _, s := range m.slots() {
 		if s.k != nil {
 			fn(s.k, s.v)
 		} else {
@@ -218,15 +235,15 @@ func (m *pmap) each(fn func(k *varCore, v any)) {
 
 // clone returns a copy of the node m (a shallow copy: children are shared).
 func (m *pmap) clone() *pmap {
-	nm := newPmapNode(len(m.slots))
+	nm := newPmapNode(len(m.slots()))
 	nm.bitmap = m.bitmap
 	nm.n = m.n
-	copy(nm.slots, m.slots)
+	copy(nm.slots(), m.slots())
 	return nm
 }
 
 // pmapSized places a pmap header and its slot array in one allocation; A is
-// an array type [N]pmapSlot. The header's slots slice points into the same
+// an array type [N]pmapSlot. The header's ptr points into the same
 // object, which is fine for the garbage collector: any pointer into an
 // object keeps all of it alive.
 type pmapSized[A any] struct {
@@ -316,6 +333,6 @@ func sizedNode[A any]() *pmap {
 
 // node makes p's slots its array and returns its map, empty.
 func (p *pmapSized[A]) node() *pmap {
-	p.m.slots = unsafe.Slice((*pmapSlot)(unsafe.Pointer(&p.a)), unsafe.Sizeof(p.a)/unsafe.Sizeof(pmapSlot{}))
+	p.m.ptr = (*pmapSlot)(unsafe.Pointer(&p.a))
 	return &p.m
 }

@@ -34,7 +34,7 @@ func (m *pmap) hamtLookup(k *varCore) (any, bool) {
 		if nd.bitmap&bit == 0 {
 			return nil, false
 		}
-		s := &nd.slots[bits.OnesCount32(nd.bitmap&(bit-1))]
+		s := &nd.slots()[bits.OnesCount32(nd.bitmap&(bit-1))]
 		if s.k == k {
 			return s.v, true
 		}
@@ -55,15 +55,15 @@ func (m *pmap) hamtSet(k *varCore, v any, shift uint) (*pmap, bool) {
 	bit := uint32(1) << (k.hash >> shift & pmapMask)
 	pos := bits.OnesCount32(m.bitmap & (bit - 1))
 	if m.bitmap&bit == 0 {
-		nm := newPmapNode(len(m.slots) + 1)
+		nm := newPmapNode(len(m.slots()) + 1)
 		nm.bitmap = m.bitmap | bit
 		nm.n = m.n + 1
-		copy(nm.slots, m.slots[:pos])
-		nm.slots[pos] = pmapSlot{k, v}
-		copy(nm.slots[pos+1:], m.slots[pos:])
+		copy(nm.slots(), m.slots()[:pos])
+		nm.slots()[pos] = pmapSlot{k, v}
+		copy(nm.slots()[pos+1:], m.slots()[pos:])
 		return nm, true
 	}
-	s := m.slots[pos]
+	s := m.slots()[pos]
 	var repl pmapSlot
 	added := true
 	switch {
@@ -80,7 +80,7 @@ func (m *pmap) hamtSet(k *varCore, v any, shift uint) (*pmap, bool) {
 		repl = pmapSlot{v: pmapBuild(pair[:], shift+pmapBits)}
 	}
 	nm := m.clone()
-	nm.slots[pos] = repl
+	nm.slots()[pos] = repl
 	if added {
 		nm.n++
 	}
@@ -104,7 +104,7 @@ func (m *pmap) hamtRemoveRoot(k *varCore) *pmap {
 	}
 	nm := newPmapNode(int(m.n) - 1)
 	nm.n = m.n - 1
-	if i := m.hamtFlatten(nm.slots, 0, k); i != len(nm.slots) {
+	if i := m.hamtFlatten(nm.slots(), 0, k); i != len(nm.slots()) {
 		panic("ctxvar: pmap entry count out of sync")
 	}
 	return nm
@@ -121,19 +121,19 @@ func (m *pmap) hamtRemove(k *varCore, shift uint) (repl pmapSlot, ok bool) {
 		return pmapSlot{}, false
 	}
 	pos := bits.OnesCount32(m.bitmap & (bit - 1))
-	s := m.slots[pos]
+	s := m.slots()[pos]
 	switch {
 	case s.k == k:
 		if m.n == 2 {
 			// Canonical form says a 2-entry subtree holds both
 			// entries directly, so the survivor is the other slot.
-			return m.slots[1-pos], true
+			return m.slots()[1-pos], true
 		}
-		nm := newPmapNode(len(m.slots) - 1)
+		nm := newPmapNode(len(m.slots()) - 1)
 		nm.bitmap = m.bitmap &^ bit
 		nm.n = m.n - 1
-		copy(nm.slots, m.slots[:pos])
-		copy(nm.slots[pos:], m.slots[pos+1:])
+		copy(nm.slots(), m.slots()[:pos])
+		copy(nm.slots()[pos:], m.slots()[pos+1:])
 		return pmapSlot{v: nm}, true
 	case s.k != nil:
 		return pmapSlot{}, false
@@ -148,14 +148,14 @@ func (m *pmap) hamtRemove(k *varCore, shift uint) (repl pmapSlot, ok bool) {
 	}
 	nm := m.clone()
 	nm.n--
-	nm.slots[pos] = child
+	nm.slots()[pos] = child
 	return pmapSlot{v: nm}, true
 }
 
 // hamtFlatten copies the entries of the subtree m, except skip, into dst
 // starting at index i, and returns the index after the last one written.
 func (m *pmap) hamtFlatten(dst []pmapSlot, i int, skip *varCore) int {
-	for _, s := range m.slots {
+	for _, s := range m.slots() {
 		switch {
 		case s.k == nil:
 			i = s.v.(*pmap).hamtFlatten(dst, i, skip)
@@ -197,7 +197,7 @@ func pmapBuild(es []pmapSlot, shift uint) *pmap {
 	nm.n = int32(len(es))
 	for i := range es {
 		if bit := uint32(1) << pos(&es[i]); shared&bit == 0 {
-			nm.slots[bits.OnesCount32(bitmap&(bit-1))] = es[i]
+			nm.slots()[bits.OnesCount32(bitmap&(bit-1))] = es[i]
 		}
 	}
 	// group is declared outside the loop on purpose: declared inside,
@@ -215,7 +215,7 @@ func pmapBuild(es []pmapSlot, shift uint) *pmap {
 			}
 		}
 		child := pmapBuild(group[:n], shift+pmapBits)
-		nm.slots[bits.OnesCount32(bitmap&(1<<p-1))] = pmapSlot{v: child}
+		nm.slots()[bits.OnesCount32(bitmap&(1<<p-1))] = pmapSlot{v: child}
 	}
 	return nm
 }

@@ -80,11 +80,11 @@ func pmapCheckInvariants(tb testing.TB, m *pmap) {
 		return
 	}
 	if m.bitmap == 0 {
-		if len(m.slots) == 0 || len(m.slots) > pmapSmallMax || int(m.n) != len(m.slots) {
-			tb.Fatalf("flat map with %d slots and n=%d", len(m.slots), m.n)
+		if len(m.slots()) == 0 || len(m.slots()) > pmapSmallMax || int(m.n) != len(m.slots()) {
+			tb.Fatalf("flat map with %d slots and n=%d", len(m.slots()), m.n)
 		}
 		seen := make(map[*varCore]bool)
-		for _, s := range m.slots {
+		for _, s := range m.slots() {
 			if s.k == nil || seen[s.k] {
 				tb.Fatalf("flat map has a nil or duplicate key")
 			}
@@ -100,15 +100,15 @@ func pmapCheckInvariants(tb testing.TB, m *pmap) {
 		if shift > pmapMaxShift {
 			tb.Fatalf("HAMT node at shift %d", shift)
 		}
-		if nd.bitmap == 0 || bits.OnesCount32(nd.bitmap) != len(nd.slots) {
-			tb.Fatalf("bitmap %#x does not match %d slots", nd.bitmap, len(nd.slots))
+		if nd.bitmap == 0 || bits.OnesCount32(nd.bitmap) != len(nd.slots()) {
+			tb.Fatalf("bitmap %#x does not match %d slots", nd.bitmap, len(nd.slots()))
 		}
 		total, j := 0, 0
 		for p := range uint64(32) {
 			if nd.bitmap&(1<<p) == 0 {
 				continue
 			}
-			s := nd.slots[j]
+			s := nd.slots()[j]
 			j++
 			if s.k != nil {
 				if s.k.hash&(1<<shift-1) != prefix || s.k.hash>>shift&pmapMask != p {
@@ -141,7 +141,7 @@ func pmapDepth(m *pmap) int {
 		return 0
 	}
 	d := 0
-	for _, s := range m.slots {
+	for _, s := range m.slots() {
 		if s.k == nil {
 			d = max(d, pmapDepth(s.v.(*pmap)))
 		}
@@ -155,7 +155,7 @@ func pmapNodeCount(m *pmap) int {
 		return 0
 	}
 	n := 1
-	for _, s := range m.slots {
+	for _, s := range m.slots() {
 		if s.k == nil {
 			n += pmapNodeCount(s.v.(*pmap))
 		}
@@ -170,7 +170,7 @@ func pmapShape(m *pmap) string {
 	var walk func(nd *pmap)
 	walk = func(nd *pmap) {
 		fmt.Fprintf(&b, "(%#x %d", nd.bitmap, nd.n)
-		for _, s := range nd.slots {
+		for _, s := range nd.slots() {
 			if s.k != nil {
 				fmt.Fprintf(&b, " %s", s.k.name)
 			} else {
@@ -494,7 +494,7 @@ func pmapPath(m *pmap, k *varCore) []*pmap {
 		if nd.bitmap&bit == 0 {
 			break
 		}
-		s := nd.slots[bits.OnesCount32(nd.bitmap&(bit-1))]
+		s := nd.slots()[bits.OnesCount32(nd.bitmap&(bit-1))]
 		nd, _ = s.v.(*pmap)
 		if s.k != nil {
 			break

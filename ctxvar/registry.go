@@ -2,367 +2,459 @@ package ctxvar
 
 import (
 	"math"
-	"sync"
+	"runtime"
 	"sync/atomic"
+	"unsafe"
 )
 
-// The registry maps goroutine ids to what the package knows of them. It is
-// the only per-goroutine storage the package has: nothing is kept in the
-// runtime's goroutine structure (which the runtime reuses) or in pprof labels.
+// The registry maps goroutines to what the package knows of them. It is the
+// only per-goroutine storage the package has: nothing is kept in the
+// runtime's goroutine structure or in pprof labels.
 //
-// Goroutine ids are never reused within a process, so a stale entry can cost
-// memory but never hand one goroutine's Context to another.
+// A goroutine's key is the address of its g, the runtime's record of it, when
+// the goroutine id fast path is enabled, and its goroutine id otherwise (see
+// gKeys). The runtime never frees a g but hands it to later goroutines, so a
+// g key outlives its goroutine: values carry the goroutine id they were made
+// for, and a value of a goroutine that has exited is stale, told apart by
+// looking at the g (goroutineGone). Goroutine ids are
+// never reused, so with id keys nothing is ever stale.
 //
-// The table is open-addressed: an array of slots, probed linearly from the
-// id's home. The runtime hands out goroutine ids in runs (a batch per P), so
-// the home keeps runs of 16 consecutive ids in consecutive slots, where a new
-// goroutine's slot tends to share a cache line with its predecessor's, and
-// spreads the runs over the table by Fibonacci hashing, so that no stride of
-// ids piles up. A slot holds a goroutine id, the goroutine's state,
-// and, for a goroutine started by Spawn that has only read its Context so
-// far, the snapshot it inherited: such a goroutine gets a gstate only when it
-// first calls Set, Run or Copy, so starting one costs a slot and no
-// allocation.
+// A value is one word:
+//   - nil: the goroutine has nothing (its Context is empty);
+//   - a *gstate: the goroutine's state;
+//   - a *pmap with its lowest address bit set (snapshotVal): the Context a
+//     goroutine started by Spawn inherited, for as long as it has only read
+//     it, so that starting one costs no allocation. Spawn clears it when the
+//     goroutine ends, so it is never stale;
+//   - moved: the value is in the table's successor (see below).
 //
-// A goroutine only ever looks up its own id, and only that goroutine (or the
-// sweeper, once it has died) claims, writes or frees that id's slot, so
-// reads need no lock and never race with a write to the slot they find:
-//   - claim: compare-and-swap a free slot's id from empty or freed to the
-//     goroutine's id, then store the state and snapshot;
-//   - free: clear the pointers (for the garbage collector) and mark the id
-//     freed. A freed slot is reused by later claims; a lookup walks past it.
-//     Only an empty slot ends a lookup, so the table is rebuilt when freed
-//     slots accumulate.
+// The table is open-addressed, probed linearly from a hash of the key. Keys are added to a table only by the goroutine they belong to,
+// and a slot's value is written only by that goroutine, by the sweeper (which
+// clears stale states with a compare-and-swap) and by a migration. So a
+// lookup takes no lock, and no operation ever waits for another goroutine.
 //
-// Rebuilding (to grow, shrink, or drop freed slots) freezes the old table,
-// copies its live slots into a fresh one, and publishes it; readers of the
-// old table still find their own slot, since they are its only writers. A
-// write checks the freeze after it is done: if the table froze meanwhile,
-// the copy may or may not have seen the write, so the writer waits for the
-// new table and repeats the write there, which is idempotent.
+// Growing, shrinking, and dropping the keys whose values are nil all go
+// through a migration to a new table, done by the goroutine that found the
+// table crowded (or by the sweeper, to shrink), while every other goroutine
+// carries on:
+//   - the migrator publishes the new table as the old one's next;
+//   - it then passes over every old slot once: an empty slot is closed (no
+//     key can be added to it any more), and a live slot's value is copied to
+//     the new table and then swapped for moved with a compare-and-swap, which
+//     fails, and is retried, if the owner changed the value meanwhile;
+//   - finally it publishes the new table as the registry's table.
+//
+// A reader that finds moved, a closed slot, or no slot while a migration is
+// on follows next; an owner that finds its slot moved writes in the new
+// table, where the migrator has already put the value. An owner that gives
+// a nil value a new one while a migration is on moves its slot itself, so
+// the values a migration carries never outnumber the keys it counted. Only
+// one migration runs at a time; the work of one is proportional to the
+// table, paid for by the claims that filled it, and no goroutine waits for
+// it.
+//
+// With id keys a goroutine retires its key when it has nothing left
+// (deadKey): ids are never reused, so the key would only take room. A
+// retired key does not end a probe, and a migration drops it.
 
 const (
-	minSlotsLog = 10
-	minSlots    = 1 << minSlotsLog
+	minTableLog = 10
 
-	emptySlot = 0              // never claimed: ends a probe
-	freedSlot = math.MaxUint64 // claimed, then freed: probes walk past it
+	emptyKey  = 0                  // never claimed: ends a probe
+	closedKey = math.MaxUint64     // never claimed, closed by a migration
+	deadKey   = math.MaxUint64 - 1 // retired by its goroutine (id keys only)
 
-	// maxProbe bounds how far a claim walks before it asks for a rebuild.
-	maxProbe = 32
-
-	// A rebuild sizes the table so that live slots fill at most a quarter of
-	// it; the GC hook shrinks it when they fill less than a sixteenth.
-	loadDenominator   = 4
-	shrinkDenominator = 16
-	// Claims of empty slots are counted one in claimSample (by goroutine id,
-	// which is evenly spread), to keep a shared counter off the claim path;
-	// the table is rebuilt once about half its slots have been claimed.
+	// A table is migrated once about maxLoad of its slots have keys, to a
+	// table that the live values fill to at most half of maxLoad. Keys are
+	// never removed from a table, so there are no tombstones to skip, and
+	// a lookup's probe is short even this full.
+	maxLoadNum, maxLoadDen = 13, 16
+	// A table is shrunk when live values fill less than 1/shrinkDen of it.
+	shrinkDen = 16
+	// Claims of empty slots are counted one in claimSample (by position,
+	// which the hash spreads evenly), to keep a shared counter off the
+	// claim path.
 	claimSample = 8
 )
 
-// A gslot is 32 bytes, so two share a cache line and a probe usually stays
-// within one.
-type gslot struct {
-	goid atomic.Uint64
-	gs   atomicPtr[gstate]
-	// data is the Context of a Spawned goroutine that has no gstate yet.
-	data atomicPtr[pmap]
-	_    uint64
+// movedWord gives moved an address no gstate or pmap can have; it is a
+// uint64 so that the address is even, unlike a tagged snapshot.
+var movedWord uint64
+
+// moved is the value of a slot whose value a migration has copied to the
+// next table.
+var moved = unsafe.Pointer(&movedWord)
+
+// snapshotVal encodes m, a goroutine's inherited Context, as a value. The
+// tagged pointer points into m's object, which keeps m alive.
+func snapshotVal(m *pmap) unsafe.Pointer { return unsafe.Add(unsafe.Pointer(m), 1) }
+
+// isSnapshot reports whether the value p is a snapshot.
+func isSnapshot(p unsafe.Pointer) bool { return uintptr(p)&1 != 0 }
+
+// snapshotOf decodes a snapshot value.
+func snapshotOf(p unsafe.Pointer) *pmap { return (*pmap)(unsafe.Add(p, -1)) }
+
+// A rslot is 16 bytes, so four share a cache line.
+type rslot struct {
+	key atomic.Uint64
+	val unsafe.Pointer // accessed atomically
 }
 
-type gtable struct {
-	slots  []gslot
-	mask   uint64
-	shift  uint // 64 - log2(len(slots))
-	frozen atomic.Bool
+func (s *rslot) load() unsafe.Pointer { return atomic.LoadPointer(&s.val) }
+
+func (s *rslot) cas(old, new unsafe.Pointer) bool {
+	return atomic.CompareAndSwapPointer(&s.val, old, new)
+}
+
+type table struct {
+	slots []rslot
+	mask  uint64
+	shift uint // 64 - log2(len(slots))
+	// next is the table this one is being migrated to, once a migration
+	// has begun.
+	next atomic.Pointer[table]
 	// Every lookup reads the fields above; keep claimed's writes off their
 	// cache line.
 	_ [64]byte
 	// claimed counts sampled claims of empty slots; see claimSample.
 	claimed atomic.Int64
+	// filled counts the claims made by goroutines while a migration
+	// was filling the table; see claim.
+	filled atomic.Int64
 }
 
 type registry struct {
-	table    atomic.Pointer[gtable]
-	resizeMu sync.Mutex // held while the table is rebuilt
+	table     atomic.Pointer[table]
+	migrating atomic.Bool // a migration is running
 }
 
 var reg = newRegistry()
 
 func newRegistry() *registry {
 	r := new(registry)
-	r.table.Store(newTable(minSlotsLog))
+	r.table.Store(newTable(minTableLog))
 	return r
 }
 
-func newTable(log2 uint) *gtable {
+func newTable(log2 uint) *table {
 	n := uint64(1) << log2
-	return &gtable{slots: make([]gslot, n), mask: n - 1, shift: 64 - log2}
+	return &table{slots: make([]rslot, n), mask: n - 1, shift: 64 - log2}
 }
 
-// home is where the probe for id starts.
-func (t *gtable) home(id uint64) uint64 {
-	return (id + ((id>>4)*0x9e3779b97f4a7c15)>>t.shift) & t.mask
+// home is where the probe for key starts: the top bits of a mix of the key
+// with two multiplications, so that no stride of keys (g addresses a size
+// class apart, ids at a power of two) piles up, as it can with a single one.
+func (t *table) home(key uint64) uint64 {
+	h := key * 0xbf58476d1ce4e5b9
+	h ^= h >> 31
+	return (h * 0x94d049bb133111eb) >> t.shift
 }
 
-// find returns goroutine id's slot in t, or nil.
-func (t *gtable) find(id uint64) *gslot {
-	i := t.home(id)
+// find returns key's slot in t, or nil.
+func (t *table) find(key uint64) *rslot {
+	i := t.home(key)
 	for range len(t.slots) {
 		s := &t.slots[i]
-		switch s.goid.Load() {
-		case id:
+		switch s.key.Load() {
+		case key:
 			return s
-		case emptySlot:
+		case emptyKey, closedKey:
 			return nil
 		}
+		// A retired key does not end the probe: keys after it may have
+		// passed it when it was live.
 		i = (i + 1) & t.mask
 	}
 	return nil
 }
 
-// find returns the calling goroutine's slot, or nil; id is its id.
-func (r *registry) find(id uint64) *gslot { return r.table.Load().find(id) }
+// load returns key's value: nil if it has none. Moves go to loadSlow.
+func (r *registry) load(key uint64) unsafe.Pointer {
+	t := r.table.Load()
+	if s := t.find(key); s != nil {
+		if p := s.load(); p != moved {
+			return p
+		}
+	} else if t.next.Load() == nil {
+		return nil
+	}
+	return r.loadSlow(key, t)
+}
 
-// lookup returns the state registered for goroutine id, or nil: also nil for
-// a Spawned goroutine that has only its inherited snapshot.
-func (r *registry) lookup(id uint64) *gstate {
-	if s := r.find(id); s != nil {
-		return s.gs.Load()
+// loadSlow is load for a key that t has moved, or may have, to its next.
+func (r *registry) loadSlow(key uint64, t *table) unsafe.Pointer {
+	for t = t.next.Load(); t != nil; t = t.next.Load() {
+		if s := t.find(key); s != nil {
+			if p := s.load(); p != moved {
+				return p
+			}
+		}
 	}
 	return nil
 }
 
-// waitResize returns once the rebuild that froze a table is done.
-func (r *registry) waitResize() {
-	r.resizeMu.Lock()
-	//lint:ignore SA2001 the empty critical section waits for the rebuild
-	r.resizeMu.Unlock()
-}
-
-// stable returns the current table, waiting out a rebuild in progress.
-func (r *registry) stable() *gtable {
+// put makes val key's value and returns the value it replaced. Only key's
+// goroutine may call it. forget, with id keys, also retires the key when
+// val is nil: its goroutine is done with it, and a later put claims a new
+// slot.
+func (r *registry) put(key uint64, val unsafe.Pointer, forget bool) unsafe.Pointer {
 	t := r.table.Load()
-	for t.frozen.Load() {
-		r.waitResize()
-		t = r.table.Load()
-	}
-	return t
-}
-
-// insert registers goroutine id, which must not be registered, with state gs
-// and inherited snapshot data (either may be nil).
-func (r *registry) insert(id uint64, gs *gstate, data *pmap) {
-	for {
-		t := r.stable()
-		s, crowded := t.claim(id)
+	selfMoved := false
+	for t != nil {
+		s := t.find(key)
+		crowded := false
 		if s == nil {
-			// Every slot on the way is live: only a bigger table helps.
-			r.rebuild(t, 1)
-			continue
-		}
-		// A claimed slot's pointers are nil (remove and rebuild leave them
-		// so): an atomic store is a locked instruction, so skip the nil ones.
-		if data != nil {
-			s.data.Store(data)
-		}
-		if gs != nil {
-			s.gs.Store(gs)
-		}
-		if t.frozen.Load() {
-			// The rebuild may have copied the slot before the stores.
-			r.waitResize()
-			r.store(id, gs, data)
-			return
-		}
-		if crowded {
-			r.rebuild(t, 0)
-		}
-		return
-	}
-}
-
-// claim takes a free slot for id, or returns nil if maxProbe slots in a row
-// are live. crowded reports that the table should be rebuilt: the probe was
-// long, or about half the slots have been claimed since the last rebuild.
-func (t *gtable) claim(id uint64) (s *gslot, crowded bool) {
-	i := t.home(id)
-	for probe := 0; probe < maxProbe; {
-		s := &t.slots[i]
-		switch s.goid.Load() {
-		case emptySlot:
-			if !s.goid.CompareAndSwap(emptySlot, id) {
-				continue // lost the race; look at the slot again
-			}
-			// Sampled by position, which the hash spreads evenly.
-			if i%claimSample == 0 && t.claimed.Add(1)*claimSample*2 > int64(len(t.slots)) {
-				crowded = true
-			}
-			return s, crowded || probe >= maxProbe/2
-		case freedSlot:
-			if !s.goid.CompareAndSwap(freedSlot, id) {
+			if nt := t.next.Load(); nt != nil {
+				t = nt
 				continue
 			}
-			return s, probe >= maxProbe/2
+			if val == nil {
+				return nil
+			}
+			s, crowded = t.claim(key, r.table.Load() != t)
+			if s == nil {
+				// The table is closed or full: a migration has begun,
+				// or must.
+				t = r.successor(t)
+				continue
+			}
+		}
+		for {
+			p := s.load()
+			if p == moved {
+				break
+			}
+			if p == nil && val != nil && t.next.Load() != nil {
+				// A migration is passing: move the slot ourselves and
+				// write in the next table, so that the values a
+				// migration carries are never more than it counted.
+				if s.cas(nil, moved) {
+					selfMoved = true
+					break
+				}
+				continue
+			}
+			if p == val || s.cas(p, val) {
+				if val == nil && forget && t.next.Load() == nil {
+					s.key.Store(deadKey)
+				}
+				if crowded {
+					r.migrate(t, 0)
+				}
+				if selfMoved {
+					// The slot moved held nil; whatever the next table
+					// held came from an earlier move of that value.
+					return nil
+				}
+				return p
+			}
+		}
+		t = t.next.Load()
+	}
+	panic("ctxvar: registry lost a table") // unreachable: moved implies next
+}
+
+// claim adds key, which t does not hold, to an empty slot of t. It returns
+// nil if it met a closed slot (a migration is passing) or found no empty
+// slot at all. crowded reports that t should be migrated.
+//
+// filling says that t is the next table of a migration that is still
+// running. Goroutines then claim at most half of t, so that the values the
+// migration brings always fit; a goroutine that finds that half taken
+// waits for the migration to end.
+func (t *table) claim(key uint64, filling bool) (s *rslot, crowded bool) {
+	if filling && t.filled.Add(1)*2 > int64(len(t.slots)) {
+		return nil, true
+	}
+	i := t.home(key)
+	for range len(t.slots) {
+		s := &t.slots[i]
+		switch k := s.key.Load(); k {
+		case emptyKey:
+			if !s.key.CompareAndSwap(emptyKey, key) {
+				continue // lost a race for the slot: look at it again
+			}
+			if i%claimSample == 0 {
+				n := t.claimed.Add(1) * claimSample
+				crowded = n*maxLoadDen >= int64(len(t.slots))*maxLoadNum
+			}
+			return s, crowded
+		case closedKey:
+			return nil, false
+		case key:
+			return s, false // cannot happen: only key's goroutine adds key
 		}
 		i = (i + 1) & t.mask
-		probe++
 	}
 	return nil, true
 }
 
-// store makes goroutine id's slot hold gs and data, claiming one if the
-// current table has none: it repeats a write that a rebuild may have missed.
-func (r *registry) store(id uint64, gs *gstate, data *pmap) {
+// successor returns the table to use after a claim in t failed: t's next,
+// once a migration has published it. If t is the current table and full,
+// that migration is this goroutine's to run; if t is the next table of a
+// migration that is still running, the goroutine waits for it to end (see
+// claim), then migrates t.
+func (r *registry) successor(t *table) *table {
 	for {
-		t := r.stable()
-		s := t.find(id)
-		if s == nil {
-			r.insert(id, gs, data)
-			return
+		if nt := t.next.Load(); nt != nil {
+			return nt
 		}
-		s.data.Store(data)
-		s.gs.Store(gs)
-		if !t.frozen.Load() {
-			return
+		r.migrate(t, 1) // does nothing unless t is current and no migration runs
+		if t.next.Load() == nil {
+			runtime.Gosched()
 		}
-		r.waitResize()
 	}
 }
 
-// setState gives goroutine id, registered in slot s of table t, the state
-// gs, which replaces its inherited snapshot.
-func (r *registry) setState(id uint64, t *gtable, s *gslot, gs *gstate) {
-	s.gs.Store(gs)
-	s.data.Store(nil)
-	if t.frozen.Load() {
-		// t was rebuilt, or is being rebuilt, without the state perhaps.
-		r.waitResize()
-		r.store(id, gs, nil)
-	}
-}
-
-// remove unregisters goroutine id and returns its state, or nil if it had
-// none.
-func (r *registry) remove(id uint64) *gstate {
-	var gs *gstate
-	for {
-		t := r.stable()
-		s := t.find(id)
-		if s == nil {
-			return gs
-		}
-		if g := s.gs.Load(); g != nil {
-			gs = g
-			s.gs.Store(nil)
-		}
-		if s.data.Load() != nil {
-			s.data.Store(nil)
-		}
-		s.goid.Store(freedSlot)
-		if !t.frozen.Load() {
-			return gs
-		}
-		// The rebuild may have copied the slot before it was freed.
-		r.waitResize()
-	}
-}
-
-// shrinkIfSparse rebuilds the table smaller if live slots fill less than a
-// sixteenth of it, and at the same size if freed slots have piled up. It
-// counts every slot, so it is called once per GC cycle, not per removal.
-func (r *registry) shrinkIfSparse() {
-	t := r.table.Load()
-	live, used := 0, 0
-	for i := range t.slots {
-		switch t.slots[i].goid.Load() {
-		case emptySlot:
-		case freedSlot:
-			used++
-		default:
-			live++
-			used++
-		}
-	}
-	if len(t.slots) > minSlots && live*shrinkDenominator < len(t.slots) || used*2 > len(t.slots) {
-		r.rebuild(t, 0)
-	}
-}
-
-// sparse reports whether the table is larger than its minimum, which is what
-// makes it worth calling shrinkIfSparse.
-func (r *registry) sparse() bool { return len(r.table.Load().slots) > minSlots }
-
-// rebuild replaces t by a table sized for its live slots, at least 1<<grow
-// times t's size, unless another goroutine already replaced t.
-func (r *registry) rebuild(t *gtable, grow uint) {
-	r.resizeMu.Lock()
-	defer r.resizeMu.Unlock()
-	if r.table.Load() != t {
+// migrate moves t's live values to a new table, at least 1<<grow times t's
+// size, unless t is not the current table or a migration is already running
+// (its next table will do). The new table is sized for t's keys, nil values
+// and all: values can become non-nil again until the migration passes, and
+// a migration must never find its new table full. Keys with nil values are
+// not carried over.
+func (r *registry) migrate(t *table, grow uint) {
+	if r.table.Load() != t || t.next.Load() != nil || !r.migrating.CompareAndSwap(false, true) {
 		return
 	}
-	t.frozen.Store(true)
-	live := 0
-	for i := range t.slots {
-		if g := t.slots[i].goid.Load(); g != emptySlot && g != freedSlot {
-			live++
-		}
+	defer r.migrating.Store(false)
+	if r.table.Load() != t || t.next.Load() != nil {
+		return
 	}
-	log2 := uint(minSlotsLog)
-	for 1<<log2 < live*loadDenominator {
-		log2++
-	}
+	log2 := tableLogFor(t.keys())
 	if min := 64 - t.shift + grow; grow > 0 && log2 < min {
 		log2 = min
 	}
 	nt := newTable(log2)
+	t.next.Store(nt)
 	for i := range t.slots {
-		s := &t.slots[i]
-		id := s.goid.Load()
-		if id == emptySlot || id == freedSlot {
-			continue
-		}
-		j := nt.home(id)
-		for nt.slots[j].goid.Load() != emptySlot {
-			j = (j + 1) & nt.mask
-		}
-		// nt is published below; plain initialization suffices.
-		ns := &nt.slots[j]
-		ns.goid.Store(id)
-		ns.gs.init(s.gs.Load())
-		ns.data.init(s.data.Load())
+		t.moveSlot(i, nt)
 	}
 	r.table.Store(nt)
-	if log2 > minSlotsLog {
-		armGCHook()
+	if log2 > minTableLog {
+		armGCHook() // to shrink the table again once it is sparse
 	}
 }
 
-// each calls fn for every registered goroutine that has a state. It sees a
-// consistent table but entries may be added or removed while it runs.
-func (r *registry) each(fn func(id uint64, gs *gstate)) {
-	t := r.table.Load()
-	for i := range t.slots {
-		s := &t.slots[i]
-		id := s.goid.Load()
-		if id == emptySlot || id == freedSlot {
+// moveSlot closes t's slot i if it is empty, or moves its value to nt, the
+// table t is migrating to.
+func (t *table) moveSlot(i int, nt *table) {
+	s := &t.slots[i]
+	var carried unsafe.Pointer // what nt holds from this slot
+	for {
+		key := s.key.Load()
+		if key == emptyKey {
+			if s.key.CompareAndSwap(emptyKey, closedKey) {
+				return
+			}
 			continue
 		}
-		if gs := s.gs.Load(); gs != nil {
-			fn(id, gs)
+		if key == deadKey {
+			return
+		}
+		p := s.load()
+		if p == moved {
+			return // the owner moved it (see put)
+		}
+		if p != carried {
+			if !nt.carry(key, carried, p) {
+				return // the owner moved it and wrote nt since
+			}
+			carried = p
+		}
+		if s.cas(p, moved) {
+			return
 		}
 	}
 }
 
-// len is the number of registered goroutines. It walks the whole table.
-func (r *registry) len() int {
-	t := r.table.Load()
+// carry replaces key's value old, which a migration put in t (nil: none yet),
+// by p, and reports whether it could: it cannot once key's goroutine has
+// written a value of its own.
+func (t *table) carry(key uint64, old, p unsafe.Pointer) bool {
+	s := t.find(key)
+	if s == nil {
+		if p == nil {
+			return true
+		}
+		// Claims are never more than the keys counted (see migrate).
+		if s, _ = t.claim(key, false); s == nil {
+			panic("ctxvar: registry migration found its new table full")
+		}
+	}
+	return s.cas(old, p)
+}
+
+// tableLogFor returns the log2 size of a table for live values: they fill at
+// most half of maxLoad of it.
+func tableLogFor(live int) uint {
+	log2 := uint(minTableLog)
+	for (int64(1)<<log2)*maxLoadNum < int64(live)*2*maxLoadDen {
+		log2++
+	}
+	return log2
+}
+
+// keys counts t's keys that a migration may have to carry: all but retired
+// ones.
+func (t *table) keys() int {
 	n := 0
 	for i := range t.slots {
-		if id := t.slots[i].goid.Load(); id != emptySlot && id != freedSlot {
+		if k := t.slots[i].key.Load(); k != emptyKey && k != closedKey && k != deadKey {
 			n++
 		}
 	}
+	return n
+}
+
+// live counts t's slots that hold a value of their own (not nil, not moved).
+func (t *table) live() int {
+	n := 0
+	for i := range t.slots {
+		if p := t.slots[i].load(); p != nil && p != moved {
+			n++
+		}
+	}
+	return n
+}
+
+// shrinkIfSparse migrates t to a smaller table if it is bigger than the
+// minimum and live values fill less than 1/shrinkDen of it.
+func (r *registry) shrinkIfSparse(t *table, live int) {
+	if len(t.slots) > 1<<minTableLog && live*shrinkDen < len(t.slots) {
+		// The first migration drops the keys with nil values, which it
+		// must size the new table for; a second one shrinks it.
+		r.migrate(t, 0)
+		if nt := r.table.Load(); nt != t && len(nt.slots) > 1<<minTableLog && nt.keys()*shrinkDen < len(nt.slots) {
+			r.migrate(nt, 0)
+		}
+	}
+}
+
+// sparse reports whether the table is bigger than the minimum, which is what
+// makes it worth calling shrinkIfSparse.
+func (r *registry) sparse() bool { return len(r.table.Load().slots) > 1<<minTableLog }
+
+// each calls fn for every slot of the current table that holds a value of
+// its own, with the slot. Values may change while it runs; a migration that
+// is running may make it miss some.
+func (r *registry) each(fn func(key uint64, s *rslot, p unsafe.Pointer)) {
+	t := r.table.Load()
+	for i := range t.slots {
+		s := &t.slots[i]
+		key := s.key.Load()
+		if key == emptyKey || key == closedKey || key == deadKey {
+			continue
+		}
+		if p := s.load(); p != nil && p != moved {
+			fn(key, s, p)
+		}
+	}
+}
+
+// len is the number of goroutines with a value. It walks the whole table.
+func (r *registry) len() int {
+	n := 0
+	r.each(func(uint64, *rslot, unsafe.Pointer) { n++ })
 	return n
 }

@@ -19,13 +19,14 @@ func Spawn(fn func()) {
 }
 
 func runSpawned(data *pmap, fn func()) {
-	id := goid()
+	key, _ := self()
 	if data != nil {
-		// No state yet: the slot holds the snapshot until the first Set.
-		reg.insert(id, nil, data)
+		// No state yet: the registry holds the snapshot until the first
+		// Set. It replaces whatever an earlier goroutine left on this g.
+		noteRemoved(reg.put(key, snapshotVal(data), false))
 	}
 	// Also collects the state a child that started empty got by calling Set.
-	defer unregister(id)
+	defer release(key)
 	fn()
 }
 

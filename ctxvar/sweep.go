@@ -6,27 +6,37 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
-// A goroutine started with a bare go statement that Sets a Var without
-// resetting it leaves a registered state behind when it exits: Go tells no one
-// that a goroutine ended. The sweeper collects those states.
+// A goroutine started with a bare go statement that Sets a Var leaves a
+// registered state behind when it exits: Go tells no one that a goroutine
+// ended. The sweeper collects those states. It is driven by the garbage
+// collector: while bare states exist, a cleanup attached to a sentinel
+// object runs once per GC cycle and decides whether to sweep.
 //
-// It is driven by the garbage collector: while bare states exist, a cleanup
-// attached to a sentinel object runs once per GC cycle and decides whether to
-// sweep. A sweep lists the live goroutines with runtime.Stack (which stops the
-// world for a moment, in proportion to the number of goroutines) and removes
-// the bare states of goroutines not in the list. Goroutine ids are never
-// reused, so an id missing from the list belongs to a goroutine that is gone
-// for good.
+// With g keys (the fast path), a sweep walks the registry concurrently with
+// everything else and removes each bare state whose goroutine id is no longer
+// the one in its g: the runtime has handed the g to a later goroutine, so the
+// state's goroutine is gone for good. It stops nothing, reads one word per
+// state, and runs once per GC cycle while bare states exist, so a state is
+// collected within two GC cycles of its g's reuse. A g that the runtime
+// keeps in its free lists keeps at most one state (the registry holds one
+// value per g), so what waits for reuse is bounded by the peak number of
+// goroutines, beside the g and stack that the runtime itself keeps for it.
 //
-// A sweep runs when at least max(sweepFloor, the number left by the last sweep,
-// live goroutines/8) bare states were registered since the last sweep, so its
-// cost is paid for by that many registrations and memory stays within a
-// constant factor of the peak of live bare goroutines; and, so that a few
-// states of exited goroutines do not wait for registrations that may never
-// come, once the sweep interval has passed since the last sweep with at least
-// one registration in between (the interval doubles, up to maxSweepInterval,
+// With id keys (the portable path), a sweep lists the live goroutines with
+// runtime.Stack, which stops the world in proportion to the number of
+// goroutines, and removes the bare states of goroutines not in the list.
+// Goroutine ids are never reused, so an id missing from the list belongs to a
+// goroutine that is gone for good. Such a sweep runs when at least
+// max(sweepFloor, the number left by the last sweep, live goroutines/8) bare
+// states were registered since the last sweep, so its cost is paid for by
+// that many registrations and memory stays within a constant factor of the
+// peak of live bare goroutines; and, so that a few states of exited
+// goroutines do not wait for registrations that may never come, once the
+// sweep interval has passed since the last sweep with at least one
+// registration in between (the interval doubles, up to maxSweepInterval,
 // each time a sweep frees little).
 
 const (
@@ -36,10 +46,10 @@ const (
 )
 
 var (
-	// sweepGen increases at the start of every sweep. A bare state records it
-	// at registration; a sweep only collects states registered before it
-	// began, whose goroutines were therefore alive, or already gone, when it
-	// listed the live ones.
+	// sweepGen increases at the start of every sweep with id keys. A bare
+	// state records it at registration; such a sweep only collects states
+	// registered before it began, whose goroutines were therefore alive, or
+	// already gone, when it listed the live ones.
 	sweepGen atomic.Uint32
 
 	hookArmed atomic.Bool // a GC cleanup is pending
@@ -110,46 +120,98 @@ func onGC(int) {
 		}
 	}
 	addGCCleanup()
-	reg.shrinkIfSparse()
-	policyMu.Lock()
-	due := policy.due(time.Now(), bareRegistrations.Load(), runtime.NumGoroutine())
-	policyMu.Unlock()
+	due := gKeys()
+	if !due {
+		reg.shrinkIfSparse(reg.table.Load(), reg.len())
+		policyMu.Lock()
+		due = policy.due(time.Now(), bareRegistrations.Load(), runtime.NumGoroutine())
+		policyMu.Unlock()
+	}
 	if due && sweeping.CompareAndSwap(false, true) {
+		// Not on the cleanup goroutine, which runs every cleanup of the
+		// program one after another.
 		go func() {
 			defer sweeping.Store(false)
 			sweep()
 		}()
+	} else if gKeys() && reg.sparse() {
+		// sweepReused would have shrunk the table.
+		t := reg.table.Load()
+		reg.shrinkIfSparse(t, t.live())
 	}
 }
 
 // sweep removes the states of bare goroutines that have exited, and returns
 // how many it removed.
 func sweep() int {
+	if gKeys() {
+		return sweepReused()
+	}
+	return sweepStacks()
+}
+
+// sweepReused is sweep with g keys: a walk of the registry that removes the
+// bare states whose g runs another goroutine now, and shrinks the table if
+// it has become sparse.
+func sweepReused() int {
+	t := reg.table.Load()
+	freed, live := 0, 0
+	for i := range t.slots {
+		s := &t.slots[i]
+		key := s.key.Load()
+		if key == emptyKey || key == closedKey {
+			continue
+		}
+		p := s.load()
+		if p == nil || p == moved {
+			continue
+		}
+		if !isSnapshot(p) {
+			gs := (*gstate)(p)
+			// A failed compare-and-swap means the g's new goroutine
+			// replaced the state, or a migration moved it: either way it
+			// is no longer this sweep's.
+			if gs.kind == kindBare && goroutineGone(key, gs.goid) && s.cas(p, nil) {
+				bareReleases.Add(1)
+				freed++
+				continue
+			}
+		}
+		live++
+	}
+	reg.shrinkIfSparse(t, live)
+	return freed
+}
+
+// sweepStacks is sweep with id keys.
+func sweepStacks() int {
 	gen := sweepGen.Add(1)
 	regs := bareRegistrations.Load()
 	before := bareStates()
 	live := liveGoroutines()
-	var dead []uint64
-	reg.each(func(id uint64, gs *gstate) {
+	freed := 0
+	reg.each(func(id uint64, s *rslot, p unsafe.Pointer) {
+		if isSnapshot(p) {
+			return
+		}
+		gs := (*gstate)(p)
 		if gs.kind == kindBare && int32(gs.sweepGen-gen) < 0 { // registered before this sweep
-			if _, ok := live[id]; !ok {
-				dead = append(dead, id)
+			if _, ok := live[id]; !ok && s.cas(p, nil) {
+				bareReleases.Add(1)
+				freed++
 			}
 		}
 	})
-	for _, id := range dead {
-		unregister(id)
-	}
 	policyMu.Lock()
-	policy.record(time.Now(), regs, before, int64(len(dead)))
+	policy.record(time.Now(), regs, before, int64(freed))
 	policyMu.Unlock()
-	return len(dead)
+	return freed
 }
 
 // liveGoroutines returns the ids of all goroutines that exist, as listed by
 // runtime.Stack.
 func liveGoroutines() map[uint64]struct{} {
-	buf := make([]byte, 64<<10+runtime.NumGoroutine()*512)
+	buf := make([]byte, 64<<10+runtime.NumGoroutine()*1024)
 	for {
 		n := runtime.Stack(buf, true)
 		if n < len(buf) {

@@ -11,6 +11,18 @@ type Token[T any] struct {
 	old  T
 	had  bool
 	used atomic.Bool
+	// before and after are the Context's maps before and after the Set,
+	// when the Set replaced the map by one that never changes: while the
+	// Context holds after, Reset restores before, which is exactly what
+	// restoring the old value gives, without building a map. Nil when the
+	// Set updated a map in place.
+	before, after *pmap
+}
+
+// tokenMap is a Token and the one-entry map its Set made, in one allocation.
+type tokenMap[T any] struct {
+	tok Token[T]
+	m   pmapSized[[1]pmapSlot]
 }
 
 // Var returns the Var whose Set created the token.

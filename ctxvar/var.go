@@ -95,21 +95,47 @@ func (v *Var[T]) Lookup() (T, bool) {
 // Set affects the current goroutine only; goroutines it starts with Spawn
 // afterwards see the new value, goroutines already running do not.
 func (v *Var[T]) Set(val T) *Token[T] {
-	id := goid()
-	gs := stateOf(id)
+	key, id := self()
+	gs := stateOf(key, id)
 	if gs == nil {
 		// The goroutine's Context is empty: register it with the value in
 		// place, which spares storing the new map into a registered state.
-		gs = registerSet(id, &v.core, val)
+		gs = registerSet(key, id, &v.core, val)
 		gs.base.pending = 1
 		return &Token[T]{v: v, ctx: &gs.base}
 	}
 	c := gs.cur
-	old, had := c.data.Load().lookup(&v.core)
-	gs.update(&v.core, val, false)
+	d := c.data.Load()
+	old, had := d.lookup(&v.core)
+	var t *Token[T]
+	if gs.owned && c == &gs.base && d.setInPlace(&v.core, val, int(gs.baseCap)) {
+		t = &Token[T]{v: v, ctx: c}
+	} else {
+		var nd *pmap
+		if n := d.len(); n == 0 || n == 1 && had {
+			// The new map holds val alone: make it and the token one
+			// allocation.
+			tm := new(tokenMap[T])
+			nd = tm.m.node()
+			nd.n = 1
+			nd.slots()[0] = pmapSlot{&v.core, val}
+			t = &tm.tok
+		} else {
+			nd = d.set(&v.core, val)
+			t = new(Token[T])
+		}
+		t.v, t.ctx = v, c
+		c.data.Store(nd)
+		gs.setOwned(nd)
+		if !gs.owned {
+			// nd will never change: Reset can restore d by pointer
+			// while the Context still holds nd.
+			t.before, t.after = d, nd
+		}
+	}
 	c.pending++
-	t := &Token[T]{v: v, ctx: c, had: had}
 	if had {
+		t.had = true
 		t.old, _ = old.(T)
 	}
 	return t
@@ -134,8 +160,8 @@ func (v *Var[T]) Reset(tok *Token[T]) {
 		panic(misuse(ErrTokenVar, "%s.Reset was given a token of Var %q; reset it with %s.Reset",
 			v.core.name, tok.v.core.name, tok.v.core.name))
 	}
-	id := goid()
-	gs := reg.lookup(id)
+	key, id := self()
+	gs := stateIn(reg.load(key), id)
 	if gs == nil || gs.cur != tok.ctx {
 		panic(misuse(ErrTokenContext, "%s.Reset must run in the Context of the Set that made the token: "+
 			"in the same goroutine, or inside a Run of the same Context", v.core.name))
@@ -144,7 +170,12 @@ func (v *Var[T]) Reset(tok *Token[T]) {
 		panic(misuse(ErrTokenUsed, "%s.Reset: each token restores once; Set again for a new token", v.core.name))
 	}
 	c := gs.cur
-	gs.update(&v.core, tok.old, !tok.had)
+	if tok.after != nil && c.data.Load() == tok.after {
+		// Nothing changed the Context since the Set: restore its map.
+		c.data.Store(tok.before)
+	} else {
+		gs.update(&v.core, tok.old, !tok.had)
+	}
 	c.pending--
-	gs.releaseIfIdle(id)
+	gs.releaseIfIdle(key)
 }
