@@ -93,7 +93,9 @@ func goid() uint64 {
 }
 
 // selfPortable is self without the fast path: the goroutine id serves as the
-// registry key too.
+// registry key too. The assembly of self tail-calls it.
+//
+//lint:ignore U1000 called from assembly
 func selfPortable() (key, id uint64) {
 	id = goidPortable()
 	return id, id
