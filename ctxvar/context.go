@@ -43,11 +43,10 @@ func Copy() *Context {
 		c.data.init(snapshotOf(p))
 		return c
 	}
-	c := new(Context)
 	if gs := stateIn(p, id); gs != nil {
-		c.data.init(gs.snapshot())
+		return gs.newContext(gs.snapshot())
 	}
-	return c
+	return new(Context)
 }
 
 // Copy returns a new Context with the same values as c.

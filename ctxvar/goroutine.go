@@ -28,6 +28,9 @@ const (
 // calls Set or Run; until then its registry value is its inherited snapshot.
 type gstate struct {
 	cur *Context // &base, or the Context of the innermost Run
+	// batches holds Tokens and Contexts allocated ahead; nil until the
+	// goroutine needs it.
+	batches *batches
 	// goid is the id of the goroutine the state belongs to: with g keys,
 	// the state is stale once another goroutine runs on its g.
 	goid     uint64

@@ -212,3 +212,44 @@ func TestCopyBatchDistinct(t *testing.T) {
 		t.Fatalf("the copies' Runs changed the caller's value to %d", v.Get())
 	}
 }
+
+// Tokens and Contexts come from per-goroutine batches after the first: each
+// must still be distinct and independent, and a Var's batch must never hand
+// out another Var's kind of token.
+func TestBatchesDistinct(t *testing.T) {
+	v, w := New[int]("v"), New[string]("w")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		seen := make(map[any]bool)
+		var toks []*Token[int]
+		for i := range 3*batchSize + 1 {
+			tv := v.Set(i)
+			tw := w.Set("x")
+			if seen[tv] || seen[tw] {
+				t.Errorf("Set %d returned a token handed out before", i)
+			}
+			seen[tv], seen[tw] = true, true
+			toks = append(toks, tv)
+			w.Reset(tw)
+			c := Copy()
+			if seen[c] {
+				t.Errorf("Copy %d returned a Context handed out before", i)
+			}
+			seen[c] = true
+			if got, _ := ValueIn(c, v); got != i {
+				t.Errorf("Copy %d sees v = %d", i, got)
+			}
+		}
+		for i := len(toks) - 1; i >= 0; i-- {
+			if old, had := toks[i].OldValue(); had != (i > 0) || i > 0 && old != i-1 {
+				t.Errorf("token %d: old value %d, %v", i, old, had)
+			}
+			v.Reset(toks[i])
+		}
+		if _, ok := v.Lookup(); ok {
+			t.Error("v still has a value after every token was reset")
+		}
+	}()
+	<-done
+}

@@ -34,8 +34,8 @@ type pmap struct {
 	n int32
 	// ptr is the first of the node's slots: n of them in a flat map, one
 	// per bit of bitmap in a HAMT node. The header is 16 bytes, so a
-	// one-entry map is 40, and a goroutine's state, which embeds one, fits
-	// the 80-byte size class. The capacity of a flat map's array is not
+	// one-entry map is 40, which keeps a goroutine's state, which embeds
+	// one, within 96 bytes. The capacity of a flat map's array is not
 	// kept: only a goroutine's own Context updates a map in place, and
 	// its state remembers it (see setInPlace).
 	ptr *pmapSlot

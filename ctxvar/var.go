@@ -109,20 +109,21 @@ func (v *Var[T]) Set(val T) *Token[T] {
 	old, had := d.lookup(&v.core)
 	var t *Token[T]
 	if gs.owned && c == &gs.base && d.setInPlace(&v.core, val, int(gs.baseCap)) {
-		t = &Token[T]{v: v, ctx: c}
+		t = newToken(gs, v)
+		t.v, t.ctx = v, c
 	} else {
 		var nd *pmap
 		if n := d.len(); n == 0 || n == 1 && had {
 			// The new map holds val alone: make it and the token one
 			// allocation.
-			tm := new(tokenMap[T])
+			tm := newTokenMap(gs, v)
 			nd = tm.m.node()
 			nd.n = 1
 			nd.slots()[0] = pmapSlot{&v.core, val}
 			t = &tm.tok
 		} else {
 			nd = d.set(&v.core, val)
-			t = new(Token[T])
+			t = newToken(gs, v)
 		}
 		t.v, t.ctx = v, c
 		c.data.Store(nd)
