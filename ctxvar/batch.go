@@ -21,12 +21,21 @@ type batches struct {
 	contextNext uint8
 	copied      bool // a Context was allocated alone already
 
-	// tokens is a *[batchSize]Token[T] or a *[batchSize]tokenMap[T], as
-	// tokenMaps says, for the Var tokenVar, whose T it is.
-	tokens    unsafe.Pointer
-	tokenVar  *varCore
-	tokenMaps bool
-	tokenNext uint8
+	// Token batches for the two Vars set most recently (a handler often
+	// sets a couple of Vars in turn); lastToken is the index of the one
+	// used last.
+	tokens    [2]tokenBatch
+	lastToken uint8
+}
+
+// A tokenBatch hands out the Tokens of one Var.
+type tokenBatch struct {
+	// p is a *[batchSize]Token[T] or a *[batchSize]tokenMap[T], as maps
+	// says, for the Var v, whose T it is; nil before k's second Set.
+	p    unsafe.Pointer
+	v    *varCore
+	maps bool
+	next uint8
 }
 
 // newContext returns a new Context holding data.
@@ -53,49 +62,50 @@ func (gs *gstate) newContext(data *pmap) *Context {
 
 // newToken returns a zero Token for a Set of v.
 func newToken[T any](gs *gstate, v *Var[T]) *Token[T] {
-	if b := gs.batches; b != nil && b.tokenVar == &v.core && !b.tokenMaps && b.tokenNext < batchSize {
-		t := &(*[batchSize]Token[T])(b.tokens)[b.tokenNext]
-		b.tokenNext++
-		return t
-	}
-	if !gs.batchNext(&v.core, false) {
+	tb := gs.tokenBatch(&v.core, false)
+	if tb == nil {
 		return new(Token[T])
 	}
-	b := gs.batches
-	a := new([batchSize]Token[T])
-	b.tokens, b.tokenNext = unsafe.Pointer(a), 1
-	return &a[0]
+	if tb.p == nil || tb.next == batchSize {
+		tb.p, tb.next = unsafe.Pointer(new([batchSize]Token[T])), 0
+	}
+	t := &(*[batchSize]Token[T])(tb.p)[tb.next]
+	tb.next++
+	return t
 }
 
 // newTokenMap returns a zero tokenMap for a Set of v.
 func newTokenMap[T any](gs *gstate, v *Var[T]) *tokenMap[T] {
-	if b := gs.batches; b != nil && b.tokenVar == &v.core && b.tokenMaps && b.tokenNext < batchSize {
-		t := &(*[batchSize]tokenMap[T])(b.tokens)[b.tokenNext]
-		b.tokenNext++
-		return t
-	}
-	if !gs.batchNext(&v.core, true) {
+	tb := gs.tokenBatch(&v.core, true)
+	if tb == nil {
 		return new(tokenMap[T])
 	}
-	b := gs.batches
-	a := new([batchSize]tokenMap[T])
-	b.tokens, b.tokenNext = unsafe.Pointer(a), 1
-	return &a[0]
+	if tb.p == nil || tb.next == batchSize {
+		tb.p, tb.next = unsafe.Pointer(new([batchSize]tokenMap[T])), 0
+	}
+	t := &(*[batchSize]tokenMap[T])(tb.p)[tb.next]
+	tb.next++
+	return t
 }
 
-// batchNext reports whether the next token for k, of the kind maps says,
-// should start a new batch: it should if the last one was for k too, which
-// makes this at least k's second Set on the goroutine. Otherwise it notes k
-// and the token is allocated alone.
-func (gs *gstate) batchNext(k *varCore, maps bool) bool {
+// tokenBatch returns the batch for the next token of k, of the kind maps
+// says, or nil if this is the first such token in a while: it is allocated
+// alone, and k takes the place of the batch used less recently, so that its
+// next Set starts a batch.
+func (gs *gstate) tokenBatch(k *varCore, maps bool) *tokenBatch {
 	b := gs.batches
 	if b == nil {
 		b = new(batches)
 		gs.batches = b
 	}
-	if b.tokenVar == k && b.tokenMaps == maps {
-		return true
+	for i := range b.tokens {
+		if tb := &b.tokens[i]; tb.v == k && tb.maps == maps {
+			b.lastToken = uint8(i)
+			return tb
+		}
 	}
-	b.tokenVar, b.tokenMaps, b.tokens, b.tokenNext = k, maps, nil, batchSize
-	return false
+	i := 1 - b.lastToken
+	b.tokens[i] = tokenBatch{v: k, maps: maps}
+	b.lastToken = i
+	return nil
 }

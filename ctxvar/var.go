@@ -107,8 +107,9 @@ func (v *Var[T]) Set(val T) *Token[T] {
 	c := gs.cur
 	d := c.data.Load()
 	old, had := d.lookup(&v.core)
+	x := any(val) // boxed once, whichever way the map is updated
 	var t *Token[T]
-	if gs.owned && c == &gs.base && d.setInPlace(&v.core, val, int(gs.baseCap)) {
+	if gs.owned && c == &gs.base && d.setInPlace(&v.core, x, int(gs.baseCap)) {
 		t = newToken(gs, v)
 		t.v, t.ctx = v, c
 	} else {
@@ -119,10 +120,10 @@ func (v *Var[T]) Set(val T) *Token[T] {
 			tm := newTokenMap(gs, v)
 			nd = tm.m.node()
 			nd.n = 1
-			nd.slots()[0] = pmapSlot{&v.core, val}
+			nd.slots()[0] = pmapSlot{&v.core, x}
 			t = &tm.tok
 		} else {
-			nd = d.set(&v.core, val)
+			nd = d.set(&v.core, x)
 			t = newToken(gs, v)
 		}
 		t.v, t.ctx = v, c
