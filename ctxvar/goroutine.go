@@ -43,6 +43,10 @@ type gstate struct {
 	owned bool
 	// baseCap is the capacity of the slot array of base's map while owned.
 	baseCap uint8
+	// lastNew is the map the last Set that replaced base's map made, as
+	// long as nothing has changed it in place since: a Reset of that Set
+	// can restore the map before it by pointer (see Token.before).
+	lastNew *pmap
 
 	// Embedded so that a state and its Context are one allocation.
 	base Context
@@ -60,6 +64,13 @@ func (gs *gstate) setOwned(d *pmap) {
 	gs.owned = gs.cur == &gs.base && gs.kind != kindRun && d != nil && d.bitmap == 0
 	if gs.owned {
 		gs.baseCap = uint8(d.n)
+	}
+}
+
+// changedInPlace notes that d, base's map, was changed in place.
+func (gs *gstate) changedInPlace(d *pmap) {
+	if d == gs.lastNew {
+		gs.lastNew = nil
 	}
 }
 
@@ -173,6 +184,7 @@ func (gs *gstate) update(k *varCore, v any, remove bool) {
 	d := c.data.Load()
 	if gs.owned && c == &gs.base {
 		if remove && d.removeInPlace(k) || !remove && d.setInPlace(k, v, int(gs.baseCap)) {
+			gs.changedInPlace(d)
 			return
 		}
 	}

@@ -10,12 +10,16 @@ type Token[T any] struct {
 	ctx  *Context
 	old  T
 	had  bool
-	used atomic.Bool
+	// ownedBefore and beforeCap are the owned and baseCap of the state
+	// when the Set replaced base's map.
+	ownedBefore bool
+	beforeCap   uint8
+	used        atomic.Bool
 	// before and after are the Context's maps before and after the Set,
-	// when the Set replaced the map by one that never changes: while the
-	// Context holds after, Reset restores before, which is exactly what
-	// restoring the old value gives, without building a map. Nil when the
-	// Set updated a map in place.
+	// when the Set replaced the map: while the Context holds after,
+	// unchanged, Reset restores before, which is exactly what restoring
+	// the old value gives, without building a map. Nil when the Set
+	// updated a map in place.
 	before, after *pmap
 }
 

@@ -110,6 +110,7 @@ func (v *Var[T]) Set(val T) *Token[T] {
 	x := any(val) // boxed once, whichever way the map is updated
 	var t *Token[T]
 	if gs.owned && c == &gs.base && d.setInPlace(&v.core, x, int(gs.baseCap)) {
+		gs.changedInPlace(d)
 		t = newToken(gs, v)
 		t.v, t.ctx = v, c
 	} else {
@@ -127,13 +128,16 @@ func (v *Var[T]) Set(val T) *Token[T] {
 			t = newToken(gs, v)
 		}
 		t.v, t.ctx = v, c
+		// While the Context holds nd unchanged, Reset can restore d by
+		// pointer. A Context entered by Run never changes a map in place;
+		// base's state tracks whether nd was (lastNew).
+		t.before, t.after = d, nd
+		if c == &gs.base {
+			t.ownedBefore, t.beforeCap = gs.owned, gs.baseCap
+			gs.lastNew = nd
+		}
 		c.data.Store(nd)
 		gs.setOwned(nd)
-		if !gs.owned {
-			// nd will never change: Reset can restore d by pointer
-			// while the Context still holds nd.
-			t.before, t.after = d, nd
-		}
 	}
 	c.pending++
 	if had {
@@ -172,10 +176,20 @@ func (v *Var[T]) Reset(tok *Token[T]) {
 		panic(misuse(ErrTokenUsed, "%s.Reset: each token restores once; Set again for a new token", v.core.name))
 	}
 	c := gs.cur
-	if tok.after != nil && c.data.Load() == tok.after {
-		// Nothing changed the Context since the Set: restore its map.
+	switch d := c.data.Load(); {
+	case gs.owned && c == &gs.base:
+		// In place, which keeps the map's room for the next Set.
+		gs.update(&v.core, tok.old, !tok.had)
+	case d == tok.after && d != nil && (c != &gs.base || d == gs.lastNew):
+		// Nothing changed the Context since the Set: restore its map. The
+		// map before a Set of base that base owned was shared with no
+		// snapshot, and has not been current since: base owns it again.
 		c.data.Store(tok.before)
-	} else {
+		if c == &gs.base {
+			gs.lastNew = nil
+			gs.owned, gs.baseCap = tok.ownedBefore && tok.before != nil, tok.beforeCap
+		}
+	default:
 		gs.update(&v.core, tok.old, !tok.had)
 	}
 	c.pending--
