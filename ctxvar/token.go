@@ -6,10 +6,10 @@ import "sync/atomic"
 // before. Pass it to the Var's Reset to restore that value. A Token can be used
 // once.
 type Token[T any] struct {
-	v    *Var[T]
-	ctx  *Context
-	old  T
-	had  bool
+	v   *Var[T]
+	ctx *Context
+	old T
+	had bool
 	// ownedBefore and beforeCap are the owned and baseCap of the state
 	// when the Set replaced base's map.
 	ownedBefore bool
