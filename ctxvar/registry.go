@@ -266,6 +266,19 @@ func (r *registry) put(key uint64, val unsafe.Pointer, forget bool) unsafe.Point
 	panic("ctxvar: registry lost a table") // unreachable: moved implies next
 }
 
+// putOwn is put for the common case, key's slot in the current table and no
+// migration on, where it is one compare-and-swap. It returns the slot it
+// wrote, or nil if it took put's way, and the value it replaced.
+func (r *registry) putOwn(key uint64, val unsafe.Pointer) (s *rslot, old unsafe.Pointer) {
+	t := r.table.Load()
+	if s = t.find(key); s != nil && t.next.Load() == nil {
+		if old = s.load(); old != moved && s.cas(old, val) {
+			return s, old
+		}
+	}
+	return nil, r.put(key, val, false)
+}
+
 // claim adds key, which t does not hold, to an empty slot of t. It returns
 // nil if it met a closed slot (a migration is passing) or found no empty
 // slot at all. crowded reports that t should be migrated.

@@ -20,13 +20,26 @@ func Spawn(fn func()) {
 
 func runSpawned(data *pmap, fn func()) {
 	key, _ := self()
-	if data != nil {
-		// No state yet: the registry holds the snapshot until the first
-		// Set. It replaces whatever an earlier goroutine left on this g.
-		noteRemoved(reg.put(key, snapshotVal(data), false))
+	if data == nil {
+		// Collects the state a child that started empty gets by calling Set.
+		defer release(key)
+		fn()
+		return
 	}
-	// Also collects the state a child that started empty got by calling Set.
-	defer release(key)
+	// No state yet: the registry holds the snapshot until the first Set.
+	// It replaces whatever an earlier goroutine left on this g. Usually
+	// the g's key is in the table already, and one compare-and-swap
+	// writes it, and another clears it at the end.
+	snap := snapshotVal(data)
+	s, old := reg.putOwn(key, snap)
+	noteRemoved(old)
+	defer func() {
+		// The slot holds the snapshot still unless a Set replaced it by a
+		// state, or a migration moved it.
+		if s == nil || !s.cas(snap, nil) {
+			release(key)
+		}
+	}()
 	fn()
 }
 
