@@ -98,6 +98,9 @@ func (gs *gstate) tokenBatch(k *varCore, maps bool) *tokenBatch {
 		b = new(batches)
 		gs.batches = b
 	}
+	if tb := &b.tokens[b.lastToken&1]; tb.v == k && tb.maps == maps {
+		return tb
+	}
 	for i := range b.tokens {
 		if tb := &b.tokens[i]; tb.v == k && tb.maps == maps {
 			b.lastToken = uint8(i)

@@ -189,6 +189,27 @@ func (m *pmap) setInPlace(k *varCore, v any, capacity int) bool {
 	return true
 }
 
+// swapInPlace is setInPlace that also returns k's old value and whether it
+// had one; ok reports whether it could update m.
+func (m *pmap) swapInPlace(k *varCore, v any, capacity int) (old any, had, ok bool) {
+	if m == nil || m.bitmap != 0 {
+		return nil, false, false
+	}
+	sl := unsafe.Slice(m.ptr, m.n)
+	for i := range sl {
+		if sl[i].k == k {
+			old, sl[i].v = sl[i].v, v
+			return old, true, true
+		}
+	}
+	if len(sl) >= capacity || len(sl) == pmapSmallMax {
+		return nil, false, false
+	}
+	unsafe.Slice(m.ptr, len(sl)+1)[len(sl)] = pmapSlot{k, v}
+	m.n++
+	return nil, false, true
+}
+
 // removeInPlace removes k from m itself and reports whether it could: m must
 // be a flat map. It keeps the node, and its room, even when it empties, so
 // that a goroutine that sets and resets in turn allocates nothing for the map.

@@ -106,39 +106,46 @@ func (v *Var[T]) Set(val T) *Token[T] {
 	}
 	c := gs.cur
 	d := c.data.Load()
-	old, had := d.lookup(&v.core)
 	x := any(val) // boxed once, whichever way the map is updated
 	var t *Token[T]
-	if gs.owned && c == &gs.base && d.setInPlace(&v.core, x, int(gs.baseCap)) {
-		gs.changedInPlace(d)
-		t = newToken(gs, v)
-		t.v, t.ctx = v, c
-	} else {
-		var nd *pmap
-		if n := d.len(); n == 0 || n == 1 && had {
-			// The new map holds val alone: make it and the token one
-			// allocation.
-			tm := newTokenMap(gs, v)
-			nd = tm.m.node()
-			nd.n = 1
-			nd.slots()[0] = pmapSlot{&v.core, x}
-			t = &tm.tok
-		} else {
-			nd = d.set(&v.core, x)
+	if gs.owned && c == &gs.base {
+		if old, had, ok := d.swapInPlace(&v.core, x, int(gs.baseCap)); ok {
+			gs.changedInPlace(d)
 			t = newToken(gs, v)
+			t.v, t.ctx = v, c
+			c.pending++
+			if had {
+				t.had = true
+				t.old, _ = old.(T)
+			}
+			return t
 		}
-		t.v, t.ctx = v, c
-		// While the Context holds nd unchanged, Reset can restore d by
-		// pointer. A Context entered by Run never changes a map in place;
-		// base's state tracks whether nd was (lastNew).
-		t.before, t.after = d, nd
-		if c == &gs.base {
-			t.ownedBefore, t.beforeCap = gs.owned, gs.baseCap
-			gs.lastNew = nd
-		}
-		c.data.Store(nd)
-		gs.setOwned(nd)
 	}
+	old, had := d.lookup(&v.core)
+	var nd *pmap
+	if n := d.len(); n == 0 || n == 1 && had {
+		// The new map holds val alone: make it and the token one
+		// allocation.
+		tm := newTokenMap(gs, v)
+		nd = tm.m.node()
+		nd.n = 1
+		nd.slots()[0] = pmapSlot{&v.core, x}
+		t = &tm.tok
+	} else {
+		nd = d.set(&v.core, x)
+		t = newToken(gs, v)
+	}
+	t.v, t.ctx = v, c
+	// While the Context holds nd unchanged, Reset can restore d by
+	// pointer. A Context entered by Run never changes a map in place;
+	// base's state tracks whether nd was (lastNew).
+	t.before, t.after = d, nd
+	if c == &gs.base {
+		t.ownedBefore, t.beforeCap = gs.owned, gs.baseCap
+		gs.lastNew = nd
+	}
+	c.data.Store(nd)
+	gs.setOwned(nd)
 	c.pending++
 	if had {
 		t.had = true
@@ -193,5 +200,7 @@ func (v *Var[T]) Reset(tok *Token[T]) {
 		gs.update(&v.core, tok.old, !tok.had)
 	}
 	c.pending--
-	gs.releaseIfIdle(key)
+	if !gKeys() {
+		gs.releaseIfIdle(key)
+	}
 }
