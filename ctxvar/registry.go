@@ -169,17 +169,6 @@ func (t *table) find(key uint64) *rslot {
 	return nil
 }
 
-// value returns key's value in t, and whether that is the answer: not if
-// t's slot says moved, or if key is missing while a migration is on (see
-// registry.load). Small enough to inline into the hot paths.
-func (t *table) value(key uint64) (p unsafe.Pointer, ok bool) {
-	if s := t.find(key); s != nil {
-		p = s.load()
-		return p, p != moved
-	}
-	return nil, t.next.Load() == nil
-}
-
 // load returns key's value: nil if it has none. Moves go to loadSlow.
 func (r *registry) load(key uint64) unsafe.Pointer {
 	t := r.table.Load()
