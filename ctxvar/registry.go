@@ -65,10 +65,12 @@ const (
 	deadKey   = math.MaxUint64 - 1 // retired by its goroutine (id keys only)
 
 	// A table is migrated once about maxLoad of its slots have keys, to a
-	// table that the live values fill to at most half of maxLoad. Keys are
-	// never removed from a table, so there are no tombstones to skip, and
-	// a lookup's probe is short even this full.
+	// table that its keys fill to at most fill of maxLoad (so that a table
+	// that filled up doubles, whatever the error of the sampled count of
+	// its claims). Keys are never removed from a table, so there are no
+	// tombstones to skip, and a lookup's probe is short even this full.
 	maxLoadNum, maxLoadDen = 13, 16
+	fillNum, fillDen       = 5, 8
 	// A table is shrunk when live values fill less than 1/shrinkDen of it.
 	shrinkDen = 16
 	// Claims of empty slots are counted one in claimSample (by position,
@@ -273,11 +275,11 @@ func (r *registry) putOwn(key uint64, val unsafe.Pointer) (s *rslot, old unsafe.
 // slot at all. crowded reports that t should be migrated.
 //
 // filling says that t is the next table of a migration that is still
-// running. Goroutines then claim at most half of t, so that the values the
-// migration brings always fit; a goroutine that finds that half taken
-// waits for the migration to end.
+// running. Goroutines then claim at most 3/8 of t, so that the values the
+// migration brings (at most fill of maxLoad: about a half) always fit; a
+// goroutine that finds that part taken waits for the migration to end.
 func (t *table) claim(key uint64, filling bool) (s *rslot, crowded bool) {
-	if filling && t.filled.Add(1)*2 > int64(len(t.slots)) {
+	if filling && t.filled.Add(1)*8 > int64(len(t.slots))*3 {
 		return nil, true
 	}
 	i := t.home(key)
@@ -398,11 +400,11 @@ func (t *table) carry(key uint64, old, p unsafe.Pointer) bool {
 	return s.cas(old, p)
 }
 
-// tableLogFor returns the log2 size of a table for live values: they fill at
-// most half of maxLoad of it.
-func tableLogFor(live int) uint {
+// tableLogFor returns the log2 size of a table for n keys: they fill at most
+// fill of maxLoad of it.
+func tableLogFor(n int) uint {
 	log2 := uint(minTableLog)
-	for (int64(1)<<log2)*maxLoadNum < int64(live)*2*maxLoadDen {
+	for (int64(1)<<log2)*maxLoadNum*fillNum < int64(n)*maxLoadDen*fillDen {
 		log2++
 	}
 	return log2

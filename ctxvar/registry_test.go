@@ -349,20 +349,33 @@ func TestStateSizes(t *testing.T) {
 	}
 }
 
-// A migration picks the smallest table in which the live values fill at most
-// half of maxLoad.
+// A migration picks the smallest table in which the keys fill at most fill
+// of maxLoad; a table that filled up doubles, even with more keys than its
+// sampled count said, so 10^5 goroutines fit a table of 2^17 slots.
 func TestTableLogFor(t *testing.T) {
 	if got := tableLogFor(0); got != minTableLog {
 		t.Errorf("tableLogFor(0) = %d, want the minimum %d", got, minTableLog)
 	}
-	for _, live := range []int{1, 1000, 50000, 100000, 1 << 20} {
-		log2 := tableLogFor(live)
-		size := int64(1) << log2
-		if size*maxLoadNum < int64(live)*2*maxLoadDen {
-			t.Errorf("tableLogFor(%d) = %d: the values would fill more than half of maxLoad", live, log2)
+	fits := func(n int, log2 uint) bool {
+		return (int64(1)<<log2)*maxLoadNum*fillNum >= int64(n)*maxLoadDen*fillDen
+	}
+	for _, n := range []int{1, 1000, 50000, 100000, 1 << 20} {
+		log2 := tableLogFor(n)
+		if !fits(n, log2) {
+			t.Errorf("tableLogFor(%d) = %d: the keys would fill more than fill of maxLoad", n, log2)
 		}
-		if log2 > minTableLog && (size/2)*maxLoadNum >= int64(live)*2*maxLoadDen {
-			t.Errorf("tableLogFor(%d) = %d: a table half that size would do", live, log2)
+		if log2 > minTableLog && fits(n, log2-1) {
+			t.Errorf("tableLogFor(%d) = %d: a table half that size would do", n, log2)
 		}
+	}
+	for log2 := uint(minTableLog); log2 < 24; log2++ {
+		full := (1 << log2) * maxLoadNum / maxLoadDen
+		if got := tableLogFor(full + full/20); got != log2+1 {
+			t.Errorf("a full table of 2^%d slots, 5%% over its count, migrates to 2^%d slots, want 2^%d", log2, got, log2+1)
+		}
+	}
+	// Carried keys and the claims of goroutines during a migration fit.
+	if fillNum*maxLoadNum*8+3*maxLoadDen*fillDen >= 8*maxLoadDen*fillDen {
+		t.Error("carried keys and claims made during a migration could fill the new table")
 	}
 }
