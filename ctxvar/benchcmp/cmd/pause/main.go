@@ -52,12 +52,12 @@ import (
 	"os"
 	"runtime"
 	"runtime/metrics"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/ctxvar/ctxvar/ctxvar"
+	"github.com/ctxvar/ctxvar/ctxvar/benchcmp/internal/mdreport"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -185,7 +185,7 @@ type results struct {
 }
 
 func measure(cfg *config, log io.Writer) *results {
-	r := &results{loadavg: loadAverage()}
+	r := &results{loadavg: mdreport.LoadAverage()}
 	reclaimed := new(atomic.Int64) // churned payloads the GC has reclaimed
 
 	// The parked goroutines.
@@ -369,15 +369,6 @@ func startWave(n int) {
 	done.Wait()
 }
 
-// loadAverage returns the 1-minute load average, or "unknown".
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
-		return f[0]
-	}
-	return "unknown"
-}
-
 // waitCleanups waits until the count of reclaimed payloads reaches all or
 // stops changing for a while, and returns it.
 func waitCleanups(reclaimed *atomic.Int64, all int64) int64 {
@@ -500,17 +491,6 @@ func fmtDur(d time.Duration) string {
 
 func fmtMB(b uint64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
 
-func commas(n int64) string {
-	if n < 0 {
-		return "-" + commas(-n)
-	}
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
 func pct(a, b int64) string {
 	if b == 0 {
 		return "—"
@@ -522,7 +502,7 @@ func report(w io.Writer, cfg *config, r *results) int {
 	fmt.Fprintf(w, "# pause: stop-the-world pauses and reclamation\n\n")
 	fmt.Fprintf(w, "%s, GOOS/GOARCH %s/%s, GOMAXPROCS %d, NumCPU %d, load average %s at the start. %s goroutines parked at stack depth %d (%s of them started with ctxvar.Spawn from a goroutine with a Var set, and read it), set up in %s. Churn: %d churners starting batches of %d bare goroutines, each setting a Var to a fresh *[64]byte and exiting without Reset, for %v, runtime.GC forced every %v.\n\n",
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.NumCPU(), r.loadavg,
-		commas(int64(r.parkedStarted)), cfg.depth, commas(int64(cfg.readers)), fmtDur(r.setup),
+		mdreport.Commas(int64(r.parkedStarted)), cfg.depth, mdreport.Commas(int64(cfg.readers)), fmtDur(r.setup),
 		cfg.churners, cfg.churnBatch, cfg.duration, cfg.gcEvery)
 
 	fmt.Fprintf(w, "## Stop-the-world pauses\n\n")
@@ -537,12 +517,12 @@ func report(w io.Writer, cfg *config, r *results) int {
 	fmt.Fprintf(w, "\n## Reclamation of the churned goroutines' values\n\n")
 	fmt.Fprintf(w, "| step | reclaimed | of churned |\n")
 	fmt.Fprintf(w, "| --- | ---: | ---: |\n")
-	fmt.Fprintf(w, "| churned: goroutines that set a value and exited (at most %s alive at once) | %s | |\n", commas(r.peakChurnAlive), commas(r.churned))
-	fmt.Fprintf(w, "| reclaimed by the end of the churn | %s | %s |\n", commas(r.reclaimedChurn), pct(r.reclaimedChurn, r.churned))
+	fmt.Fprintf(w, "| churned: goroutines that set a value and exited (at most %s alive at once) | %s | |\n", mdreport.Commas(r.peakChurnAlive), mdreport.Commas(r.churned))
+	fmt.Fprintf(w, "| reclaimed by the end of the churn | %s | %s |\n", mdreport.Commas(r.reclaimedChurn), pct(r.reclaimedChurn, r.churned))
 	fmt.Fprintf(w, "| after starting %s short bare goroutines in waves of %s alive at once (%s), before any forced GC | %s | %s |\n",
-		commas(r.reused), commas(int64(r.wave)), fmtDur(r.reuseTime), commas(r.reclaimedReuse), pct(r.reclaimedReuse, r.churned))
+		mdreport.Commas(r.reused), mdreport.Commas(int64(r.wave)), fmtDur(r.reuseTime), mdreport.Commas(r.reclaimedReuse), pct(r.reclaimedReuse, r.churned))
 	for k, n := range r.perCycle {
-		fmt.Fprintf(w, "| after forced GC cycle %d (and its cleanups) | %s | %s |\n", k+1, commas(n), pct(n, r.churned))
+		fmt.Fprintf(w, "| after forced GC cycle %d (and its cleanups) | %s | %s |\n", k+1, mdreport.Commas(n), pct(n, r.churned))
 	}
 
 	fmt.Fprintf(w, "\n## Live heap\n\n")
@@ -553,19 +533,12 @@ func report(w io.Writer, cfg *config, r *results) int {
 	fmt.Fprintf(w, "\n## For information: a full stack dump\n\n")
 	fmt.Fprintf(w, "| what | time | output | other pause recorded |\n| --- | ---: | ---: | ---: |\n")
 	fmt.Fprintf(w, "| `runtime.Stack(buf, true)` with %s goroutines (as a sweeper that lists goroutines would call it) | %s | %s | %s |\n",
-		commas(int64(r.goroutinesLive)), fmtDur(r.stackTime), fmtMB(uint64(r.stackBytes)), fmtPause(r.stackPause.otherMax, r.stackPause.otherOpen, r.stackPause.otherN))
+		mdreport.Commas(int64(r.goroutinesLive)), fmtDur(r.stackTime), fmtMB(uint64(r.stackBytes)), fmtPause(r.stackPause.otherMax, r.stackPause.otherOpen, r.stackPause.otherN))
 
 	fmt.Fprintf(w, "\n## Targets\n\n")
 	fmt.Fprintf(w, "| target | measured | limit | mark |\n| --- | ---: | --- | --- |\n")
-	pass, fail := 0, 0
-	mark := func(ok bool) string {
-		if ok {
-			pass++
-			return "PASS"
-		}
-		fail++
-		return "FAIL"
-	}
+	var marks mdreport.Marks
+	mark := marks.Mark
 	all := r.windows[len(r.windows)-1]
 	otherMax := all.otherMax
 	if all.otherN == 0 {
@@ -597,6 +570,6 @@ func report(w io.Writer, cfg *config, r *results) int {
 	fmt.Fprintf(w, "| live heap after the reclamation ÷ before the churn (%s → %s) | %.2f× | ≤ %g× | %s |\n",
 		fmtMB(r.heapBefore), fmtMB(r.heapAfter), hr, cfg.heapFactor, mark(hr <= cfg.heapFactor))
 	fmt.Fprintf(w, "| Spawn'd readers that did not see their parent's value | %d | 0 | %s |\n", r.badReaders, mark(r.badReaders == 0))
-	fmt.Fprintf(w, "\nTargets: %d PASS, %d FAIL.\n", pass, fail)
-	return fail
+	fmt.Fprintf(w, "\nTargets: %d PASS, %d FAIL.\n", marks.Pass, marks.Fail)
+	return marks.Fail
 }

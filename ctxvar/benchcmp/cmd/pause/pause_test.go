@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ctxvar/ctxvar/ctxvar/benchcmp/internal/mdreport/mdtest"
 )
 
 // TestPauseSmall runs the whole program at a tiny scale and checks that its
@@ -24,7 +26,7 @@ func TestPauseSmall(t *testing.T) {
 	}
 	text := out.String()
 
-	windows := tableRows(t, text, "| window |")
+	windows := mdtest.Rows(t, text, "| window |")
 	if len(windows) != 3 {
 		t.Fatalf("pause table has %d rows, want 3", len(windows))
 	}
@@ -32,47 +34,47 @@ func TestPauseSmall(t *testing.T) {
 		if len(r) != 8 {
 			t.Fatalf("pause row has %d cells, want 8: %q", len(r), r)
 		}
-		gcN := num(t, r[6])
+		gcN := mdtest.Num(t, r[6])
 		if gcN < 1 {
 			t.Errorf("window %s: no GC pause recorded, but GCs were forced", r[0])
 		}
-		pauseCell(t, r[5], num(t, r[4]))
+		pauseCell(t, r[5], mdtest.Num(t, r[4]))
 		pauseCell(t, r[7], gcN)
 	}
 
-	recl := tableRows(t, text, "| step |")
+	recl := mdtest.Rows(t, text, "| step |")
 	if len(recl) < 4 {
 		t.Fatalf("reclamation table has %d rows, want at least 4", len(recl))
 	}
-	churned := num(t, recl[0][1])
+	churned := mdtest.Num(t, recl[0][1])
 	if churned <= 0 {
 		t.Fatalf("nothing churned: %q", recl[0])
 	}
 	prev := -1.0
 	for _, r := range recl[1:] {
-		n := num(t, r[1])
+		n := mdtest.Num(t, r[1])
 		if n < prev || n > churned {
 			t.Errorf("reclaimed counts not increasing within [0, %v]: %q", churned, r)
 		}
 		prev = n
 	}
 
-	heap := tableRows(t, text, "| when |")
+	heap := mdtest.Rows(t, text, "| when |")
 	if len(heap) != 2 {
 		t.Fatalf("heap table has %d rows, want 2", len(heap))
 	}
 	for _, r := range heap {
-		if mb := num(t, strings.TrimSuffix(r[1], " MB")); mb <= 0 {
+		if mb := mdtest.Num(t, strings.TrimSuffix(r[1], " MB")); mb <= 0 {
 			t.Errorf("live heap %q", r[1])
 		}
 	}
 
-	stack := tableRows(t, text, "| what |")
+	stack := mdtest.Rows(t, text, "| what |")
 	if len(stack) != 1 || !strings.Contains(stack[0][0], "runtime.Stack") {
 		t.Errorf("stack dump table: %q", stack)
 	}
 
-	targets := tableRows(t, text, "| target |")
+	targets := mdtest.Rows(t, text, "| target |")
 	pass, fail := 0, 0
 	for _, r := range targets {
 		switch r[len(r)-1] {
@@ -118,7 +120,7 @@ func pauseCell(t *testing.T, cell string, n float64) {
 		t.Errorf("max pause %q does not parse", cell)
 		return
 	}
-	if v := num(t, m[2]); v <= 0 || math.IsInf(v, 0) {
+	if v := mdtest.Num(t, m[2]); v <= 0 || math.IsInf(v, 0) {
 		t.Errorf("max pause %q", cell)
 	}
 }
@@ -143,40 +145,4 @@ func TestPauseBadFlags(t *testing.T) {
 	if code := run([]string{"-readers", "10", "-goroutines", "5"}, &out, &errOut); code != 2 {
 		t.Errorf("more readers than goroutines: exit code %d, want 2", code)
 	}
-}
-
-// tableRows returns the cells of the data rows of the markdown table whose
-// header line starts with header.
-func tableRows(t *testing.T, out, header string) [][]string {
-	t.Helper()
-	lines := strings.Split(out, "\n")
-	for i, l := range lines {
-		if !strings.HasPrefix(l, header) {
-			continue
-		}
-		var rows [][]string
-		for _, l := range lines[i+2:] {
-			if !strings.HasPrefix(l, "|") {
-				break
-			}
-			cells := strings.Split(strings.Trim(l, "|"), " | ")
-			for j := range cells {
-				cells[j] = strings.TrimSpace(cells[j])
-			}
-			rows = append(rows, cells)
-		}
-		return rows
-	}
-	t.Fatalf("no table with header %q", header)
-	return nil
-}
-
-// num parses a number as the tables print it: with thousands separators.
-func num(t *testing.T, s string) float64 {
-	t.Helper()
-	f, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
-	if err != nil {
-		t.Fatalf("not a number: %q", s)
-	}
-	return f
 }

@@ -66,6 +66,7 @@ import (
 	"time"
 
 	"github.com/ctxvar/ctxvar/ctxvar"
+	"github.com/ctxvar/ctxvar/ctxvar/benchcmp/internal/mdreport"
 	"github.com/timandy/routine"
 )
 
@@ -133,7 +134,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		cfg.impls = append(cfg.impls, name)
 	}
 
-	cfg.loadavg = loadAverage()
+	cfg.loadavg = mdreport.LoadAverage()
 	results := make(map[string]*phaseResult)
 	for r := 1; r <= cfg.rounds; r++ {
 		for _, key := range cfg.impls {
@@ -778,15 +779,6 @@ const (
 	limitSlowRatio = 1.5
 )
 
-// loadAverage returns the 1-minute load average, or "unknown".
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
-		return f[0]
-	}
-	return "unknown"
-}
-
 func spinHow(yield time.Duration) string {
 	if yield == 0 {
 		return "never yielding"
@@ -817,23 +809,12 @@ func withUnit(num, unit string) string {
 	return num + unit
 }
 
-func commas(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + commas(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
 // report prints the tables and returns the number of failed targets.
 func report(w io.Writer, cfg *config, results map[string]*phaseResult) int {
 	fmt.Fprintf(w, "# stall: registry latency under load\n\n")
 	fmt.Fprintf(w, "%s, GOOS/GOARCH %s/%s, GOMAXPROCS %d, NumCPU %d, load average %s at the start. Per phase: %s parked goroutines holding a value (%.0f%% started by spawn from a goroutine with a value set, the rest bare goroutines that set a value without reset), %d goroutines spinning on the CPU (%s), %d churners starting and ending batches of %d goroutines (half spawned, half bare that set a value without reset), %d measurers (%d timing Set+Reset, %d timing spawn; each times operations for %v in a row, then sleeps %v). Warm-up %v, then %v measured per phase; %d round(s), phases in the order %s, runtime.GC forced between phases.\n\n",
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.NumCPU(), cfg.loadavg,
-		commas(int64(cfg.goroutines)), 100*cfg.spawnedFrac, cfg.spinners, spinHow(cfg.spinYield), cfg.churners, cfg.churnBatch,
+		mdreport.Commas(int64(cfg.goroutines)), 100*cfg.spawnedFrac, cfg.spinners, spinHow(cfg.spinYield), cfg.churners, cfg.churnBatch,
 		cfg.measurers, cfg.measurers/2, cfg.measurers-cfg.measurers/2, cfg.burst, cfg.pause, cfg.warmup, cfg.duration, cfg.rounds, strings.Join(cfg.impls, ", "))
 
 	fmt.Fprintf(w, "## Latency of single operations (µs)\n\n")
@@ -845,9 +826,9 @@ func report(w io.Writer, cfg *config, results map[string]*phaseResult) int {
 			im, res := implByKey(key), results[key]
 			h := res.hist[o]
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %.3f s |\n",
-				opNames[o], im.name, im.does[o], commas(int64(h.n)),
+				opNames[o], im.name, im.does[o], mdreport.Commas(int64(h.n)),
 				fmtUS(h.quantile(0.50)), fmtUS(h.quantile(0.99)), fmtUS(h.quantile(0.999)), fmtUS(float64(h.max)),
-				commas(int64(h.countAtLeast(slowOp))), float64(h.slow)/1e9)
+				mdreport.Commas(int64(h.countAtLeast(slowOp))), float64(h.slow)/1e9)
 		}
 	}
 
@@ -857,27 +838,20 @@ func report(w io.Writer, cfg *config, results map[string]*phaseResult) int {
 	for _, key := range cfg.impls {
 		im, res := implByKey(key), results[key]
 		fmt.Fprintf(w, "| %s | %s + %s | %d | %s | %d | %.2f s | %.0f ms |\n",
-			im.name, commas(int64(res.spawned)), commas(int64(res.parked-res.spawned)), cfg.spinners, commas(res.churned), res.gcs,
+			im.name, mdreport.Commas(int64(res.spawned)), mdreport.Commas(int64(res.parked-res.spawned)), cfg.spinners, mdreport.Commas(res.churned), res.gcs,
 			res.measured.Seconds(), float64(res.setup)/1e6)
 	}
 
 	fmt.Fprintf(w, "\n## Targets\n\n")
 	fmt.Fprintf(w, "| target | measured | limit | mark |\n")
 	fmt.Fprintf(w, "| --- | ---: | --- | --- |\n")
-	pass, fail := 0, 0
-	mark := func(ok bool) string {
-		if ok {
-			pass++
-			return "PASS"
-		}
-		fail++
-		return "FAIL"
-	}
+	var marks mdreport.Marks
+	mark := marks.Mark
 	cv, sh := results["ctxvar"], results["sharded"]
 	shNames := [numOps]string{"sharded map insert+delete", "sharded map spawn (lookup + go)", "sharded map spawn+exit (go, insert, delete, wait)"}
 	if cv == nil {
 		fmt.Fprintf(w, "| ctxvar targets | not run | -impls must include ctxvar | FAIL |\n")
-		fail++
+		marks.Fail++
 	} else {
 		for o := range numOps {
 			// With no operations measured the quantiles are NaN, and every
@@ -886,7 +860,7 @@ func report(w io.Writer, cfg *config, results map[string]*phaseResult) int {
 			fmt.Fprintf(w, "| ctxvar %s: p99 | %s | ≤ %d µs | %s |\n", opNames[o], withUnit(fmtUS(p99), " µs"), limitP99.Microseconds(), mark(p99 <= float64(limitP99)))
 			if sh == nil {
 				fmt.Fprintf(w, "| ctxvar %s: p99 ÷ %s p99 | not run | -impls must include sharded | FAIL |\n", opNames[o], shNames[o])
-				fail++
+				marks.Fail++
 				continue
 			}
 			base := max(sh.hist[o].quantile(0.99), 1)
@@ -905,6 +879,6 @@ func report(w io.Writer, cfg *config, results map[string]*phaseResult) int {
 		}
 		fmt.Fprintf(w, "| %s: spawned children that did not see their parent's value | %d | 0 | %s |\n", im.name, res.badInherit, mark(res.badInherit == 0))
 	}
-	fmt.Fprintf(w, "\nTargets: %d PASS, %d FAIL.\n", pass, fail)
-	return fail
+	fmt.Fprintf(w, "\nTargets: %d PASS, %d FAIL.\n", marks.Pass, marks.Fail)
+	return marks.Fail
 }

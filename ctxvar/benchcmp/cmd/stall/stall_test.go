@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ctxvar/ctxvar/ctxvar/benchcmp/internal/mdreport/mdtest"
 )
 
 // TestStallSmall runs the whole program at a tiny scale and checks that its
@@ -22,7 +24,7 @@ func TestStallSmall(t *testing.T) {
 		t.Fatalf("exit code %d, want 0 or 1; stderr:\n%s", code, errOut.String())
 	}
 
-	rows := tableRows(t, out.String(), "| operation |")
+	rows := mdtest.Rows(t, out.String(), "| operation |")
 	if want := int(numOps) * len(impls); len(rows) != want {
 		t.Fatalf("latency table has %d rows, want %d", len(rows), want)
 	}
@@ -32,19 +34,19 @@ func TestStallSmall(t *testing.T) {
 			t.Fatalf("latency row has %d cells, want 10: %q", len(r), r)
 		}
 		seen[r[0]+"/"+r[1]] = true
-		ops := num(t, r[3])
+		ops := mdtest.Num(t, r[3])
 		if ops <= 0 {
 			t.Errorf("%s / %s: no operations measured", r[0], r[1])
 			continue
 		}
-		p50, p99, p999, mx := num(t, r[4]), num(t, r[5]), num(t, r[6]), num(t, r[7])
+		p50, p99, p999, mx := mdtest.Num(t, r[4]), mdtest.Num(t, r[5]), mdtest.Num(t, r[6]), mdtest.Num(t, r[7])
 		if !(0 <= p50 && p50 <= p99 && p99 <= p999 && p999 <= mx) {
 			t.Errorf("%s / %s: percentiles out of order: %v %v %v %v", r[0], r[1], p50, p99, p999, mx)
 		}
-		if n := num(t, r[8]); n < 0 || n > ops {
+		if n := mdtest.Num(t, r[8]); n < 0 || n > ops {
 			t.Errorf("%s / %s: %v ops ≥ 1 ms of %v", r[0], r[1], n, ops)
 		}
-		if !strings.HasSuffix(r[9], " s") || num(t, strings.TrimSuffix(r[9], " s")) < 0 {
+		if !strings.HasSuffix(r[9], " s") || mdtest.Num(t, strings.TrimSuffix(r[9], " s")) < 0 {
 			t.Errorf("%s / %s: time in slow ops %q", r[0], r[1], r[9])
 		}
 	}
@@ -56,12 +58,12 @@ func TestStallSmall(t *testing.T) {
 		}
 	}
 
-	load := tableRows(t, out.String(), "| implementation |")
+	load := mdtest.Rows(t, out.String(), "| implementation |")
 	if len(load) != len(impls) {
 		t.Errorf("load table has %d rows, want %d", len(load), len(impls))
 	}
 
-	targets := tableRows(t, out.String(), "| target |")
+	targets := mdtest.Rows(t, out.String(), "| target |")
 	pass, fail := 0, 0
 	for _, r := range targets {
 		switch r[len(r)-1] {
@@ -128,40 +130,4 @@ func TestHist(t *testing.T) {
 	if got := h.countAtLeast(1e6); got != 1000 {
 		t.Errorf("countAtLeast(1 ms) = %d, want 1000", got)
 	}
-}
-
-// tableRows returns the cells of the data rows of the markdown table whose
-// header line starts with header.
-func tableRows(t *testing.T, out, header string) [][]string {
-	t.Helper()
-	lines := strings.Split(out, "\n")
-	for i, l := range lines {
-		if !strings.HasPrefix(l, header) {
-			continue
-		}
-		var rows [][]string
-		for _, l := range lines[i+2:] {
-			if !strings.HasPrefix(l, "|") {
-				break
-			}
-			cells := strings.Split(strings.Trim(l, "|"), " | ")
-			for j := range cells {
-				cells[j] = strings.TrimSpace(cells[j])
-			}
-			rows = append(rows, cells)
-		}
-		return rows
-	}
-	t.Fatalf("no table with header %q", header)
-	return nil
-}
-
-// num parses a number as the tables print it: with thousands separators.
-func num(t *testing.T, s string) float64 {
-	t.Helper()
-	f, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
-	if err != nil {
-		t.Fatalf("not a number: %q", s)
-	}
-	return f
 }
