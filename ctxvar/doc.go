@@ -58,10 +58,10 @@
 //
 // State is found through the goroutine's g, the runtime's record of it, and
 // tagged with its goroutine id, which the runtime never reuses. Both are read
-// by a few instructions of assembly on amd64 and arm64, after the package has
-// checked at start-up that they agree with the id in runtime.Stack's output;
-// a goroutine has exited once its g holds another id or reads as dead, which
-// is verified at start-up too. Elsewhere, or when CTXVAR_GOID=portable is
+// by a few instructions of assembly on amd64, arm64, riscv64, loong64 and
+// ppc64, after the package has checked at start-up that they agree with the
+// id in runtime.Stack's output; a goroutine has exited once its g holds
+// another id or reads as dead, which is verified at start-up too. Elsewhere, or when CTXVAR_GOID=portable is
 // set, the id is read from runtime.Stack and exited goroutines are found from
 // runtime.Stack's list of all goroutines, which stops the world. The package
 // writes nothing into the runtime's goroutine structure or into pprof labels,

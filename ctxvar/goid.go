@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // Goroutine identity.
@@ -25,8 +26,9 @@ import (
 //     correct, about a microsecond, and gives the id alone, which then keys
 //     the registry too.
 //   - fast: a few instructions of assembly that load the current g from TLS
-//     (amd64) or the g register (arm64) and read the word at goidOffset
-//     (self). The registry is keyed by the g's address then.
+//     (amd64) or the g register (arm64, riscv64, loong64, ppc64) and read
+//     the word at goidOffset (self). The registry is keyed by the g's address
+//     then.
 //
 // The offset of goid inside runtime.g is private to the runtime and changes
 // between releases, so it is not hard-coded: init discovers it by comparing
@@ -121,7 +123,7 @@ const (
 )
 
 // gStatusOffset is the verified offset of the 8-byte word of runtime.g whose
-// low 32 bits are the g's status, or 0.
+// first 32 bits are the g's status, or 0.
 var gStatusOffset uintptr
 
 // gStatusErr records why gStatusOffset is 0 with the fast path enabled.
@@ -133,10 +135,25 @@ func goroutineGone(gp, id uint64) bool {
 	if gWord(gp, goidOffset) != id {
 		return true
 	}
-	return gStatusOffset != 0 && uint32(gWord(gp, gStatusOffset)) == gDead
+	return gStatusOffset != 0 && statusIn(gWord(gp, gStatusOffset)) == gDead
 }
 
-// findStatusOffset verifies that the status of a g is the low half of the
+// statusIn returns the status from the 8-byte word that holds it first: its
+// low half on a little-endian machine, its high half on a big-endian one.
+func statusIn(w uint64) uint32 {
+	if bigEndian {
+		return uint32(w >> 32)
+	}
+	return uint32(w)
+}
+
+// bigEndian reports the machine's byte order.
+var bigEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 0
+}()
+
+// findStatusOffset verifies that the status of a g is the first half of the
 // word 8 bytes before its goid: _Grunning in running goroutines, _Gdead in
 // exited ones that the runtime has not handed on.
 func findStatusOffset(goidOff uintptr) (uintptr, error) {
@@ -144,9 +161,9 @@ func findStatusOffset(goidOff uintptr) (uintptr, error) {
 		return 0, errors.New("no room for a status word before the goid")
 	}
 	off := goidOff - 8
-	running := func() bool { return uint32(gWord(curG(), off))&^gScan == gRunning }
+	running := func() bool { return statusIn(gWord(curG(), off))&^gScan == gRunning }
 	if !running() {
-		return 0, fmt.Errorf("status word at offset %d reads %#x in a running goroutine", off, uint32(gWord(curG(), off)))
+		return 0, fmt.Errorf("status word at offset %d reads %#x in a running goroutine", off, statusIn(gWord(curG(), off)))
 	}
 	type probe struct{ gp, id uint64 }
 	probes := make([]probe, probeGoroutines/2)
@@ -173,7 +190,7 @@ func findStatusOffset(goidOff uintptr) (uintptr, error) {
 			switch {
 			case gWord(p.gp, goidOff) != p.id:
 				// Handed to a new goroutine already: proves nothing.
-			case uint32(gWord(p.gp, off)) == gDead:
+			case statusIn(gWord(p.gp, off)) == gDead:
 				dead++
 			default:
 				pending++

@@ -1,4 +1,4 @@
-//go:build gc && (amd64 || arm64)
+//go:build gc && (amd64 || arm64 || riscv64 || loong64 || ppc64 || ppc64le)
 
 package ctxvar
 

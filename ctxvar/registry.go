@@ -340,64 +340,97 @@ func (r *registry) migrate(t *table, grow uint) {
 	if min := 64 - t.shift + grow; grow > 0 && log2 < min {
 		log2 = min
 	}
-	nt := newTable(log2)
-	t.next.Store(nt)
-	for i := range t.slots {
-		t.moveSlot(i, nt)
-	}
+	nt := r.migrateInto(t, newTable(log2))
 	r.table.Store(nt)
-	if log2 > minTableLog {
+	if len(nt.slots) > 1<<minTableLog {
 		armGCHook() // to shrink the table again once it is sparse
 	}
 }
 
+// migrateInto moves t's values to nt and returns the table that holds them
+// in the end: nt, or a bigger one. The keys that goroutines claim in t between
+// the count that sized nt and nt's publication are not counted; if they are
+// so many that nt fills up, nt moves on, with what is left of t, to a table
+// with room for every slot of both.
+func (r *registry) migrateInto(t, nt *table) *table {
+	t.next.Store(nt)
+	for i := 0; i < len(t.slots); {
+		if t.moveSlot(i, nt) {
+			i++
+			continue
+		}
+		bigger := newTable(max(64-nt.shift+1, tableLogFor(len(t.slots)+len(nt.slots))))
+		nt.next.Store(bigger)
+		for j := range nt.slots {
+			if !nt.moveSlot(j, bigger) {
+				panic("ctxvar: registry migration found a table with room for every key full")
+			}
+		}
+		nt = bigger
+	}
+	return nt
+}
+
 // moveSlot closes t's slot i if it is empty, or moves its value to nt, the
-// table t is migrating to.
-func (t *table) moveSlot(i int, nt *table) {
+// table t is migrating to. It reports false, having changed nothing, if nt has
+// no room for the slot's key.
+func (t *table) moveSlot(i int, nt *table) bool {
 	s := &t.slots[i]
 	var carried unsafe.Pointer // what nt holds from this slot
 	for {
 		key := s.key.Load()
 		if key == emptyKey {
 			if s.key.CompareAndSwap(emptyKey, closedKey) {
-				return
+				return true
 			}
 			continue
 		}
 		if key == deadKey {
-			return
+			return true
 		}
 		p := s.load()
 		if p == moved {
-			return // the owner moved it (see put)
+			return true // the owner moved it (see put)
 		}
 		if p != carried {
-			if !nt.carry(key, carried, p) {
-				return // the owner moved it and wrote nt since
+			switch nt.carry(key, carried, p) {
+			case carryFull:
+				return false
+			case carryOwned:
+				return true // the owner moved it and wrote nt since
 			}
 			carried = p
 		}
 		if s.cas(p, moved) {
-			return
+			return true
 		}
 	}
 }
 
+// What carry did.
+const (
+	carryDone  = iota // nt holds the value
+	carryOwned        // the key's goroutine has written nt: the value is its
+	carryFull         // nt has no room for the key
+)
+
 // carry replaces key's value old, which a migration put in t (nil: none yet),
-// by p, and reports whether it could: it cannot once key's goroutine has
-// written a value of its own.
-func (t *table) carry(key uint64, old, p unsafe.Pointer) bool {
+// by p. It cannot once key's goroutine has written a value of its own, or if
+// t has no room for key.
+func (t *table) carry(key uint64, old, p unsafe.Pointer) int {
 	s := t.find(key)
 	if s == nil {
 		if p == nil {
-			return true
+			return carryDone
 		}
-		// Claims are never more than the keys counted (see migrate).
 		if s, _ = t.claim(key, false); s == nil {
-			panic("ctxvar: registry migration found its new table full")
+			return carryFull
 		}
 	}
-	return s.cas(old, p)
+	if !s.cas(old, p) {
+		return carryOwned
+	}
+	return carryDone
 }
 
 // tableLogFor returns the log2 size of a table for n keys: they fill at most

@@ -379,3 +379,37 @@ func TestTableLogFor(t *testing.T) {
 		t.Error("carried keys and claims made during a migration could fill the new table")
 	}
 }
+
+// A migration whose new table turns out too small, because goroutines
+// claimed more keys than were counted, moves on to a bigger one, and loses
+// nothing, while owners keep writing.
+func TestRegistryMigrationOutgrowsItsTable(t *testing.T) {
+	r := newRegistry()
+	keys := gLikeKeys(950)
+	for _, k := range keys[:700] {
+		r.put(k, unsafe.Pointer(&gstate{goid: k}), false)
+	}
+	old := r.table.Load()
+	// Claims the count did not see: straight into the table, bigger than
+	// any count would have sized the new table for.
+	for _, k := range keys[700:] {
+		if s, _ := old.claim(k, false); s == nil {
+			t.Fatal("the old table is full")
+		} else {
+			s.cas(nil, unsafe.Pointer(&gstate{goid: k}))
+		}
+	}
+	r.migrating.Store(true)
+	// Sized as if the count had seen half the keys.
+	nt := r.migrateInto(old, newTable(minTableLog-1))
+	r.table.Store(nt)
+	r.migrating.Store(false)
+	if len(nt.slots) < len(keys) {
+		t.Fatalf("the migration ended in a table of %d slots, too small for %d keys", len(nt.slots), len(keys))
+	}
+	for _, k := range keys {
+		if gs := stateIn(r.load(k), k); gs == nil || gs.goid != k {
+			t.Fatalf("key %#x lost its value in the migration", k)
+		}
+	}
+}
