@@ -47,8 +47,8 @@ import (
 // A reader that finds moved, a closed slot, or no slot while a migration is
 // on follows next; an owner that finds its slot moved writes in the new
 // table, where the migrator has already put the value. An owner that gives
-// a nil value a new one while a migration is on moves its slot itself, so
-// the values a migration carries never outnumber the keys it counted. Only
+// a nil value a new one while a migration is on moves its slot itself, and
+// writes its value in the new table directly. Only
 // one migration runs at a time; the work of one is proportional to the
 // table, paid for by the claims that filled it, and no goroutine waits for
 // it.
@@ -229,8 +229,8 @@ func (r *registry) put(key uint64, val unsafe.Pointer, forget bool) unsafe.Point
 			}
 			if p == nil && val != nil && t.next.Load() != nil {
 				// A migration is passing: move the slot ourselves and
-				// write in the next table, so that the values a
-				// migration carries are never more than it counted.
+				// write in the next table, so that the migration has
+				// nothing to carry for it.
 				if s.cas(nil, moved) {
 					selfMoved = true
 					break
