@@ -48,10 +48,11 @@ import (
 // on follows next; an owner that finds its slot moved writes in the new
 // table, where the migrator has already put the value. An owner that gives
 // a nil value a new one while a migration is on moves its slot itself, and
-// writes its value in the new table directly. Only
-// one migration runs at a time; the work of one is proportional to the
-// table, paid for by the claims that filled it, and no goroutine waits for
-// it.
+// writes its value in the new table directly. The new table is sized for the
+// keys counted before it was published; should keys claimed meanwhile fill
+// it, the migration moves on to a bigger one (migrateInto). Only one
+// migration runs at a time; the work of one is proportional to the table,
+// paid for by the claims that filled it, and no goroutine waits for it.
 //
 // With id keys a goroutine retires its key when it has nothing left
 // (deadKey): ids are never reused, so the key would only take room. A
