@@ -62,30 +62,27 @@ func (gs *gstate) newContext(data *pmap) *Context {
 
 // newToken returns a zero Token for a Set of v.
 func newToken[T any](gs *gstate, v *Var[T]) *Token[T] {
-	tb := gs.tokenBatch(&v.core, false)
-	if tb == nil {
-		return new(Token[T])
-	}
-	if tb.p == nil || tb.next == batchSize {
-		tb.p, tb.next = unsafe.Pointer(new([batchSize]Token[T])), 0
-	}
-	t := &(*[batchSize]Token[T])(tb.p)[tb.next]
-	tb.next++
-	return t
+	return fromBatch[Token[T]](gs, &v.core, false)
 }
 
 // newTokenMap returns a zero tokenMap for a Set of v.
 func newTokenMap[T any](gs *gstate, v *Var[T]) *tokenMap[T] {
-	tb := gs.tokenBatch(&v.core, true)
+	return fromBatch[tokenMap[T]](gs, &v.core, true)
+}
+
+// fromBatch returns a zero E, a Token or tokenMap (as maps says) of the Var
+// k, from k's batch if it has one.
+func fromBatch[E any](gs *gstate, k *varCore, maps bool) *E {
+	tb := gs.tokenBatch(k, maps)
 	if tb == nil {
-		return new(tokenMap[T])
+		return new(E)
 	}
 	if tb.p == nil || tb.next == batchSize {
-		tb.p, tb.next = unsafe.Pointer(new([batchSize]tokenMap[T])), 0
+		tb.p, tb.next = unsafe.Pointer(new([batchSize]E)), 0
 	}
-	t := &(*[batchSize]tokenMap[T])(tb.p)[tb.next]
+	e := &(*[batchSize]E)(tb.p)[tb.next]
 	tb.next++
-	return t
+	return e
 }
 
 // tokenBatch returns the batch for the next token of k, of the kind maps

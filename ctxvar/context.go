@@ -38,15 +38,14 @@ type Context struct {
 func Copy() *Context {
 	key, id := self()
 	p := reg.load(key)
-	if p != nil && isSnapshot(p) {
-		c := new(Context)
-		c.data.init(snapshotOf(p))
-		return c
-	}
 	if gs := stateIn(p, id); gs != nil {
 		return gs.newContext(gs.snapshot())
 	}
-	return new(Context)
+	c := new(Context)
+	if p != nil && isSnapshot(p) {
+		c.data.init(snapshotOf(p)) // an inherited snapshot is shared already
+	}
+	return c
 }
 
 // Copy returns a new Context with the same values as c.

@@ -16,13 +16,13 @@ import (
 // object runs once per GC cycle and decides whether to sweep.
 //
 // With g keys (the fast path), a sweep walks the registry concurrently with
-// everything else and removes each bare state whose goroutine id is no longer
-// the one in its g: the runtime has handed the g to a later goroutine, so the
-// state's goroutine is gone for good. It stops nothing, reads one word per
-// state, and runs once per GC cycle while bare states exist, so a state is
-// collected within two GC cycles of its g's reuse. A g that the runtime
-// keeps in its free lists keeps at most one state (the registry holds one
-// value per g), so what waits for reuse is bounded by the peak number of
+// everything else and removes each bare state whose goroutine has exited
+// (goroutineGone: its g reads _Gdead, or runs a later goroutine). It stops
+// nothing, reads a couple of words of the g per state, and runs once per GC
+// cycle while bare states exist, so a state is collected within two GC cycles
+// of its goroutine's exit. Where the g's status cannot be read, a state
+// waits for its g's reuse; a g keeps at most one state (the registry holds
+// one value per g), so what waits is bounded by the peak number of
 // goroutines, beside the g and stack that the runtime itself keeps for it.
 //
 // With id keys (the portable path), a sweep lists the live goroutines with
@@ -151,8 +151,8 @@ func sweep() int {
 }
 
 // sweepReused is sweep with g keys: a walk of the registry that removes the
-// bare states whose g runs another goroutine now, and shrinks the table if
-// it has become sparse.
+// bare states of goroutines that have exited, and shrinks the table if it has
+// become sparse.
 func sweepReused() int {
 	t := reg.table.Load()
 	freed, live := 0, 0

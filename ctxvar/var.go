@@ -108,23 +108,35 @@ func (v *Var[T]) Set(val T) *Token[T] {
 	d := c.data.Load()
 	x := any(val) // boxed once, whichever way the map is updated
 	var t *Token[T]
+	var old any
+	had, inPlace := false, false
 	if gs.owned && c == &gs.base {
-		if old, had, ok := d.swapInPlace(&v.core, x, int(gs.baseCap)); ok {
-			gs.changedInPlace(d)
-			t = newToken(gs, v)
-			t.v, t.ctx = v, c
-			c.pending++
-			if had {
-				t.had = true
-				t.old, _ = old.(T)
-			}
-			return t
-		}
+		old, had, inPlace = d.swapInPlace(&v.core, x, int(gs.baseCap))
 	}
-	old, had := d.lookup(&v.core)
+	if inPlace {
+		gs.changedInPlace(d)
+		t = newToken(gs, v)
+		t.v, t.ctx = v, c
+	} else {
+		old, had = d.lookup(&v.core)
+		t = replaceMap(gs, v, c, d, x, had)
+	}
+	c.pending++
+	if had {
+		t.had = true
+		t.old, _ = old.(T)
+	}
+	return t
+}
+
+// replaceMap gives c, the Context current in gs, a new map: d with v set to
+// x, where had says whether d holds v. It returns the Set's token, which can
+// restore d by pointer.
+func replaceMap[T any](gs *gstate, v *Var[T], c *Context, d *pmap, x any, had bool) *Token[T] {
+	var t *Token[T]
 	var nd *pmap
 	if n := d.len(); n == 0 || n == 1 && had {
-		// The new map holds val alone: make it and the token one
+		// The new map holds x alone: make it and the token one
 		// allocation.
 		tm := newTokenMap(gs, v)
 		nd = tm.m.node()
@@ -146,11 +158,6 @@ func (v *Var[T]) Set(val T) *Token[T] {
 	}
 	c.data.Store(nd)
 	gs.setOwned(nd)
-	c.pending++
-	if had {
-		t.had = true
-		t.old, _ = old.(T)
-	}
 	return t
 }
 
