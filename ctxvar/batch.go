@@ -30,13 +30,22 @@ type batches struct {
 
 // A tokenBatch hands out the Tokens of one Var.
 type tokenBatch struct {
-	// p is a *[batchSize]Token[T] or a *[batchSize]tokenMap[T], as maps
+	// p is a *[batchSize]E, E the Token[T] or tokenMap[T, A] that kind
 	// says, for the Var v, whose T it is; nil before k's second Set.
 	p    unsafe.Pointer
 	v    *varCore
-	maps bool
+	kind tokenKind
 	next uint8
 }
+
+// tokenKind says what a Set allocates with its Token.
+type tokenKind uint8
+
+const (
+	tokenAlone tokenKind = iota // a Token
+	tokenMap1                   // a tokenMap with a one-entry map
+	tokenMap2                   // a tokenMap with a two-entry map
+)
 
 // newContext returns a new Context holding data.
 func (gs *gstate) newContext(data *pmap) *Context {
@@ -62,18 +71,19 @@ func (gs *gstate) newContext(data *pmap) *Context {
 
 // newToken returns a zero Token for a Set of v.
 func newToken[T any](gs *gstate, v *Var[T]) *Token[T] {
-	return fromBatch[Token[T]](gs, &v.core, false)
+	return fromBatch[Token[T]](gs, &v.core, tokenAlone)
 }
 
-// newTokenMap returns a zero tokenMap for a Set of v.
-func newTokenMap[T any](gs *gstate, v *Var[T]) *tokenMap[T] {
-	return fromBatch[tokenMap[T]](gs, &v.core, true)
+// newTokenMap returns a zero tokenMap for a Set of v whose new map has the
+// entries of the array type A, of the kind given.
+func newTokenMap[T, A any](gs *gstate, v *Var[T], kind tokenKind) *tokenMap[T, A] {
+	return fromBatch[tokenMap[T, A]](gs, &v.core, kind)
 }
 
-// fromBatch returns a zero E, a Token or tokenMap (as maps says) of the Var
-// k, from k's batch if it has one.
-func fromBatch[E any](gs *gstate, k *varCore, maps bool) *E {
-	tb := gs.tokenBatch(k, maps)
+// fromBatch returns a zero E, of the kind given, for a Set of the Var k,
+// from k's batch if it has one.
+func fromBatch[E any](gs *gstate, k *varCore, kind tokenKind) *E {
+	tb := gs.tokenBatch(k, kind)
 	if tb == nil {
 		return new(E)
 	}
@@ -85,27 +95,26 @@ func fromBatch[E any](gs *gstate, k *varCore, maps bool) *E {
 	return e
 }
 
-// tokenBatch returns the batch for the next token of k, of the kind maps
-// says, or nil if this is the first such token in a while: it is allocated
+// tokenBatch returns the batch for the next token of k, of the kind given, or nil if this is the first such token in a while: it is allocated
 // alone, and k takes the place of the batch used less recently, so that its
 // next Set starts a batch.
-func (gs *gstate) tokenBatch(k *varCore, maps bool) *tokenBatch {
+func (gs *gstate) tokenBatch(k *varCore, kind tokenKind) *tokenBatch {
 	b := gs.batches
 	if b == nil {
 		b = new(batches)
 		gs.batches = b
 	}
-	if tb := &b.tokens[b.lastToken&1]; tb.v == k && tb.maps == maps {
+	if tb := &b.tokens[b.lastToken&1]; tb.v == k && tb.kind == kind {
 		return tb
 	}
 	for i := range b.tokens {
-		if tb := &b.tokens[i]; tb.v == k && tb.maps == maps {
+		if tb := &b.tokens[i]; tb.v == k && tb.kind == kind {
 			b.lastToken = uint8(i)
 			return tb
 		}
 	}
 	i := 1 - b.lastToken
-	b.tokens[i] = tokenBatch{v: k, maps: maps}
+	b.tokens[i] = tokenBatch{v: k, kind: kind}
 	b.lastToken = i
 	return nil
 }

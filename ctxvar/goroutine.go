@@ -124,7 +124,10 @@ func current() *gstate {
 // given, or nil if it has none. A Spawned goroutine that has only its
 // inherited snapshot gets a state holding it now.
 func stateOf(key, id uint64) *gstate {
-	p := reg.load(key)
+	p, ok := reg.loadHome(key)
+	if !ok {
+		p = reg.load(key)
+	}
 	if p != nil && isSnapshot(p) {
 		gs := newState(kindSpawn, id, snapshotOf(p))
 		reg.put(key, unsafe.Pointer(gs), false)
@@ -138,7 +141,10 @@ func stateOf(key, id uint64) *gstate {
 // update that map in place.
 func currentData() *pmap {
 	key, id := self()
-	p := reg.load(key)
+	p, ok := reg.loadHome(key)
+	if !ok {
+		p = reg.load(key)
+	}
 	if p != nil && isSnapshot(p) {
 		// An inherited snapshot is shared already.
 		return snapshotOf(p)
@@ -155,15 +161,9 @@ func currentData() *pmap {
 // goroutine id's.
 func lookupCurrent(k *varCore) (any, bool) {
 	key, id := self()
-	// reg.load, written out: it does not inline.
-	t := reg.table.Load()
-	var p unsafe.Pointer
-	if s := t.find(key); s != nil {
-		if p = s.load(); p == moved {
-			p = reg.loadSlow(key, t)
-		}
-	} else if t.next.Load() != nil {
-		p = reg.loadSlow(key, t)
+	p, ok := reg.loadHome(key)
+	if !ok {
+		p = reg.load(key)
 	}
 	if p == nil {
 		return nil, false

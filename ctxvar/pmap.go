@@ -140,6 +140,22 @@ func (m *pmap) set(k *varCore, v any) *pmap {
 	return pmapBuild(all[:], 0)
 }
 
+// setInto makes nd, an empty node with room for the result (n slots), the
+// flat map m with v set for k.
+func (m *pmap) setInto(nd *pmap, n int, k *varCore, v any) {
+	sl := unsafe.Slice(nd.ptr, n)
+	n = copy(sl, m.slots())
+	for i := range sl[:n] {
+		if sl[i].k == k {
+			nd.n = int32(n)
+			sl[i].v = v
+			return
+		}
+	}
+	nd.n = int32(n + 1)
+	sl[n] = pmapSlot{k, v}
+}
+
 // remove returns a map without k: nil when that leaves it empty, and m itself
 // (without allocating) when k is absent, so callers can detect a no-op by
 // pointer comparison.

@@ -172,8 +172,24 @@ func (t *table) find(key uint64) *rslot {
 	return nil
 }
 
+// loadHome is load when key sits in its home slot of the current table, as
+// almost every key does, small enough to inline into the hot paths; ok is
+// false when load must look further.
+func (r *registry) loadHome(key uint64) (p unsafe.Pointer, ok bool) {
+	t := r.table.Load()
+	s := &t.slots[t.home(key)]
+	if s.key.Load() == key {
+		p = s.load()
+		return p, p != moved
+	}
+	return nil, false
+}
+
 // load returns key's value: nil if it has none. Moves go to loadSlow.
 func (r *registry) load(key uint64) unsafe.Pointer {
+	if p, ok := r.loadHome(key); ok {
+		return p
+	}
 	t := r.table.Load()
 	if s := t.find(key); s != nil {
 		if p := s.load(); p != moved {

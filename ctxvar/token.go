@@ -23,10 +23,11 @@ type Token[T any] struct {
 	before, after *pmap
 }
 
-// tokenMap is a Token and the one-entry map its Set made, in one allocation.
-type tokenMap[T any] struct {
+// tokenMap is a Token and the small map its Set made, in one allocation; A
+// is the map's array of slots.
+type tokenMap[T, A any] struct {
 	tok Token[T]
-	m   pmapSized[[1]pmapSlot]
+	m   pmapSized[A]
 }
 
 // Var returns the Var whose Set created the token.

@@ -135,15 +135,21 @@ func (v *Var[T]) Set(val T) *Token[T] {
 func replaceMap[T any](gs *gstate, v *Var[T], c *Context, d *pmap, x any, had bool) *Token[T] {
 	var t *Token[T]
 	var nd *pmap
-	if n := d.len(); n == 0 || n == 1 && had {
+	switch n := d.len(); {
+	case n == 0 || n == 1 && had:
 		// The new map holds x alone: make it and the token one
 		// allocation.
-		tm := newTokenMap(gs, v)
-		nd = tm.m.node()
+		tm := newTokenMap[T, [1]pmapSlot](gs, v, tokenMap1)
+		t, nd = &tm.tok, tm.m.node()
 		nd.n = 1
 		nd.slots()[0] = pmapSlot{&v.core, x}
-		t = &tm.tok
-	} else {
+	case n == 1 || n == 2 && had:
+		// A handler's second Var, or a new value of one of two: the
+		// same, with two entries.
+		tm := newTokenMap[T, [2]pmapSlot](gs, v, tokenMap2)
+		t, nd = &tm.tok, tm.m.node()
+		d.setInto(nd, 2, &v.core, x)
+	default:
 		nd = d.set(&v.core, x)
 		t = newToken(gs, v)
 	}
@@ -181,7 +187,11 @@ func (v *Var[T]) Reset(tok *Token[T]) {
 			v.core.name, tok.v.core.name, tok.v.core.name))
 	}
 	key, id := self()
-	gs := stateIn(reg.load(key), id)
+	p, ok := reg.loadHome(key)
+	if !ok {
+		p = reg.load(key)
+	}
+	gs := stateIn(p, id)
 	if gs == nil || gs.cur != tok.ctx {
 		panic(misuse(ErrTokenContext, "%s.Reset must run in the Context of the Set that made the token: "+
 			"in the same goroutine, or inside a Run of the same Context", v.core.name))
