@@ -35,6 +35,10 @@ var (
 	// ErrNilContext: a method was called on a nil *Context.
 	ErrNilContext = errors.New("ctxvar: nil Context")
 
+	// ErrNilParent: WithCurrent or NewContext was given a nil
+	// context.Context.
+	ErrNilParent = errors.New("ctxvar: nil parent context.Context")
+
 	// ErrEmptyName: New was called with an empty name.
 	ErrEmptyName = errors.New("ctxvar: empty Var name")
 )

@@ -6,6 +6,12 @@ import "sync/atomic"
 // under which a Context stores the Var's value.
 type varCore struct {
 	name string
+	// v is the Var this is the core of, for code that meets the core in a
+	// map: a Context's iterator and its String.
+	v AnyVar
+	// seq orders Vars of the same name by creation, for stable output.
+	seq      uint64
+	redacted bool
 	// hash is unique to this Var: a bijective mix of a sequence number, so two
 	// Vars never share a hash and the HAMT never needs collision nodes.
 	hash uint64
@@ -14,7 +20,8 @@ type varCore struct {
 var varSeq atomic.Uint64
 
 func makeVarCore(name string) varCore {
-	return varCore{name: name, hash: mix64(varSeq.Add(1))}
+	seq := varSeq.Add(1)
+	return varCore{name: name, seq: seq, hash: mix64(seq)}
 }
 
 // mix64 is the SplitMix64 finalizer. It is a bijection on uint64, which is

@@ -1,5 +1,7 @@
 package ctxvar
 
+import "unsafe"
+
 // Spawn starts fn on a new goroutine whose Context is a copy of the caller's,
 // taken at the call. It is the go statement for code that uses Vars: a
 // goroutine started with a bare go statement starts with an empty Context.
@@ -56,11 +58,7 @@ func Bind(fn func()) func() {
 		panic(misuse(ErrNilFunc, "ctxvar.Bind called with a nil function"))
 	}
 	data := currentData()
-	return func() {
-		c := new(Context)
-		c.data.init(data)
-		c.Run(fn)
-	}
+	return func() { runIn(data, fn) }
 }
 
 // BindErr is Bind for callbacks that return an error, such as the functions
@@ -74,9 +72,7 @@ func BindErr(fn func() error) func() error {
 	data := currentData()
 	return func() error {
 		var err error
-		c := new(Context)
-		c.data.init(data)
-		c.Run(func() { err = fn() })
+		runIn(data, func() { err = fn() })
 		return err
 	}
 }
@@ -89,9 +85,40 @@ func BindArg[A any](fn func(A)) func(A) {
 		panic(misuse(ErrNilFunc, "ctxvar.BindArg called with a nil function"))
 	}
 	data := currentData()
-	return func(arg A) {
-		c := new(Context)
-		c.data.init(data)
-		c.Run(func() { fn(arg) })
+	return func(arg A) { runIn(data, func() { fn(arg) }) }
+}
+
+// runIn runs fn on the calling goroutine in a fresh Context holding data, and
+// puts the goroutine back in the Context it was in when fn returns, panics or
+// calls runtime.Goexit. It is new(Context) with data, Run, without the
+// Context: while fn runs, the registry holds data as the goroutine's
+// inherited snapshot, as it does for a Spawn'd child, so a callback that only
+// reads allocates nothing, and the state that fn's Sets create is released
+// when fn ends, never left to the sweeper.
+func runIn(data *pmap, fn func()) {
+	key, id := self()
+	var in unsafe.Pointer
+	if data != nil {
+		in = snapshotVal(data)
 	}
+	s, prev := reg.putOwn(key, in)
+	back := prev
+	if back != nil && !isSnapshot(back) && (*gstate)(back).goid != id {
+		// A state that an earlier goroutine on this g left: it is gone
+		// for good now.
+		noteRemoved(back)
+		back = nil
+	}
+	defer func() {
+		var out unsafe.Pointer
+		if s != nil && s.cas(in, back) {
+			out = in
+		} else {
+			out = reg.put(key, back, back == nil && !gKeys())
+		}
+		if out != in {
+			noteRemoved(out) // the state fn's Sets made
+		}
+	}()
+	fn()
 }

@@ -33,6 +33,7 @@ func New[T any](name string, opts ...Option[T]) *Var[T] {
 		panic(misuse(ErrEmptyName, "ctxvar.New needs a name for the Var, used in error messages"))
 	}
 	v := &Var[T]{core: makeVarCore(name)}
+	v.core.v = v
 	for _, o := range opts {
 		if o.apply != nil {
 			o.apply(v)
@@ -44,13 +45,56 @@ func New[T any](name string, opts ...Option[T]) *Var[T] {
 // Name returns the name the Var was created with.
 func (v *Var[T]) Name() string { return v.core.name }
 
-// String describes the Var for debugging output.
+// Redacted marks a Var's values as sensitive (a password, a token, a
+// personal detail): a Context's String, a Var's String and the ctxvarslog
+// handler print "[redacted]" in their place. Get, Lookup, ValueIn and a
+// Context's All return them as they are.
+func Redacted[T any]() Option[T] {
+	return Option[T]{apply: func(x *Var[T]) { x.core.redacted = true }}
+}
+
+// redactedText is what output shows for a value of a Redacted Var.
+const redactedText = "[redacted]"
+
+// An AnyVar is a Var of any value type: what code that handles Vars
+// whatever their type holds, such as a log handler that adds chosen Vars to
+// each record, or a Context's All. Only *Var[T] implements it.
+type AnyVar interface {
+	// Name returns the name the Var was created with.
+	Name() string
+	// Redacted reports whether the Var was created with the Redacted
+	// option.
+	Redacted() bool
+	// ValueAny returns the Var's value in the current Context, and true;
+	// or nil and false if the Var has no value there. The default does
+	// not count: ValueAny reports what was Set.
+	ValueAny() (any, bool)
+	// String describes the Var.
+	String() string
+
+	anyVar() *varCore
+}
+
+// Redacted reports whether the Var was created with the Redacted option.
+func (v *Var[T]) Redacted() bool { return v.core.redacted }
+
+// ValueAny returns the Var's value in the current Context, and true; or nil
+// and false if the Var has no value there; the default does not count. It is
+// Lookup for code that holds the Var as an AnyVar, and allocates nothing.
+func (v *Var[T]) ValueAny() (any, bool) { return lookupCurrent(&v.core) }
+
+func (v *Var[T]) anyVar() *varCore { return &v.core }
+
+// String describes the Var for debugging output: its value type, name and
+// default, as in ctxvar.Var[string]("request.id", default "-").
 func (v *Var[T]) String() string {
-	if v.hasDef {
-		return fmt.Sprintf("ctxvar.Var[%T](%q, default %v)", v.def, v.core.name, v.def)
+	switch {
+	case v.hasDef && v.core.redacted:
+		return fmt.Sprintf("ctxvar.Var[%s](%q, default %s)", typeName[T](), v.core.name, redactedText)
+	case v.hasDef:
+		return fmt.Sprintf("ctxvar.Var[%s](%q, default %#v)", typeName[T](), v.core.name, v.def)
 	}
-	var zero T
-	return fmt.Sprintf("ctxvar.Var[%T](%q)", zero, v.core.name)
+	return fmt.Sprintf("ctxvar.Var[%s](%q)", typeName[T](), v.core.name)
 }
 
 // Get returns the Var's value in the current Context; if it has none, the Var's
