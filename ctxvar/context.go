@@ -43,7 +43,7 @@ func Copy() *Context {
 	}
 	c := new(Context)
 	if p != nil && isSnapshot(p) {
-		c.data.init(snapshotOf(p)) // an inherited snapshot is shared already
+		c.data.init(snapshotData(p)) // an inherited snapshot is shared already
 	}
 	return c
 }

@@ -1,6 +1,7 @@
 package ctxvar_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -383,4 +384,66 @@ func ExampleContext_Run_httpMiddleware() {
 	// Output:
 	// /login: user=alice
 	// /whoami: user=(none)
+}
+
+func ExampleRunContext() {
+	// A library that runs work elsewhere hands over nothing but a
+	// context.Context: here context.AfterFunc, whose function runs on a
+	// goroutine of its own, which starts with an empty Context.
+	defer requestID.Reset(requestID.Set("req-7"))
+	ctx, cancel := context.WithCancel(ctxvar.WithCurrent(context.Background()))
+	done := make(chan struct{})
+	context.AfterFunc(ctx, func() {
+		defer close(done)
+		fmt.Println("bare:", requestID.GetOr("(none)"))
+		ctxvar.RunContext(ctx, func() {
+			fmt.Println("in RunContext:", requestID.Get())
+		})
+	})
+	cancel()
+	<-done
+	// Output:
+	// bare: (none)
+	// in RunContext: req-7
+}
+
+func ExampleContext_String() {
+	user := ctxvar.New[string]("user")
+	password := ctxvar.New("password", ctxvar.Redacted[string]())
+
+	c := new(ctxvar.Context)
+	c.Run(func() {
+		user.Set("ada")
+		password.Set("hunter2")
+		requestID.Set("req-8")
+	})
+	fmt.Println(c)
+	// Output: ctxvar.Context{password: [redacted], request_id: req-8, user: ada}
+}
+
+func ExampleContext_All() {
+	attempt := ctxvar.New[int]("attempt")
+
+	c := new(ctxvar.Context)
+	c.Run(func() {
+		requestID.Set("req-9")
+		attempt.Set(2)
+	})
+	for v, val := range c.All() {
+		fmt.Printf("%s=%v\n", v.Name(), val)
+	}
+	// Output:
+	// attempt=2
+	// request_id=req-9
+}
+
+func ExampleRedacted() {
+	token := ctxvar.New("auth.token", ctxvar.Redacted[string]())
+	defer token.Reset(token.Set("s3cr3t"))
+
+	fmt.Println(token.Get())   // the value itself, for the code that needs it
+	fmt.Println(ctxvar.Copy()) // but not in output
+	// Output:
+	// s3cr3t
+	// ctxvar.Context{auth.token: [redacted]}
 }

@@ -1,6 +1,7 @@
 package ctxvar
 
 import (
+	"sync"
 	"sync/atomic"
 	"unsafe"
 )
@@ -129,7 +130,7 @@ func stateOf(key, id uint64) *gstate {
 		p = reg.load(key)
 	}
 	if p != nil && isSnapshot(p) {
-		gs := newState(kindSpawn, id, snapshotOf(p))
+		gs := newSpawnState(id, snapshotData(p))
 		reg.put(key, unsafe.Pointer(gs), false)
 		return gs
 	}
@@ -147,7 +148,7 @@ func currentData() *pmap {
 	}
 	if p != nil && isSnapshot(p) {
 		// An inherited snapshot is shared already.
-		return snapshotOf(p)
+		return snapshotData(p)
 	}
 	if gs := stateIn(p, id); gs != nil {
 		return gs.snapshot()
@@ -206,6 +207,50 @@ func newState(kind uint8, id uint64, data *pmap) *gstate {
 	gs.base.data.init(data)
 	gs.cur = &gs.base
 	return gs
+}
+
+// spawnStates holds the states of goroutines whose state ended with a
+// function (a Spawn'd goroutine's, a bound call's), for the next such
+// function to take: a request served in a Context of its own then costs no
+// state, and its Tokens come from the batches that earlier requests started.
+// Only kindSpawn states enter it: the sweeper reads the kind of any state it
+// finds in the registry, even one that its goroutine releases meanwhile, and
+// collects only kindBare ones, so a state that comes back from the pool
+// never changes its kind and never meets the sweeper's compare-and-swap.
+var spawnStates sync.Pool
+
+// newSpawnState returns a kindSpawn state of goroutine id whose Context
+// starts as data, from spawnStates if it has one.
+func newSpawnState(id uint64, data *pmap) *gstate {
+	gs, _ := spawnStates.Get().(*gstate)
+	if gs == nil {
+		return newState(kindSpawn, id, data)
+	}
+	gs.goid = id
+	gs.base.data.init(data)
+	gs.cur = &gs.base
+	return gs
+}
+
+// recycle puts p, a value that goroutine id has just removed from the
+// registry, into spawnStates if it is a state that nothing else can use: its
+// own kindSpawn state, back in its base Context, with every Token of base
+// reset. A Token of base that was not reset would pass Reset's checks in the
+// state's next life, so such a state is left to the garbage collector. The
+// batches stay with the state: their used entries are never handed out
+// again, and what a caller still holds of them stays valid.
+func recycle(p unsafe.Pointer, id uint64) {
+	if p == nil || isSnapshot(p) {
+		return
+	}
+	gs := (*gstate)(p)
+	if gs.kind != kindSpawn || gs.goid != id || gs.cur != &gs.base || gs.base.pending != 0 {
+		return
+	}
+	gs.base.data.Store(nil)
+	gs.cur, gs.goid = nil, 0
+	gs.owned, gs.baseCap, gs.lastNew = false, 0, nil
+	spawnStates.Put(gs)
 }
 
 // registerSet registers the calling goroutine, which has no state, as a bare

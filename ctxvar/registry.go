@@ -90,13 +90,32 @@ var moved = unsafe.Pointer(&movedWord)
 
 // snapshotVal encodes m, a goroutine's inherited Context, as a value. The
 // tagged pointer points into m's object, which keeps m alive.
-func snapshotVal(m *pmap) unsafe.Pointer { return unsafe.Add(unsafe.Pointer(m), 1) }
+func snapshotVal(m *pmap) unsafe.Pointer {
+	if m == nil {
+		m = emptySnapshot
+	}
+	return unsafe.Add(unsafe.Pointer(m), 1)
+}
 
 // isSnapshot reports whether the value p is a snapshot.
 func isSnapshot(p unsafe.Pointer) bool { return uintptr(p)&1 != 0 }
 
 // snapshotOf decodes a snapshot value.
 func snapshotOf(p unsafe.Pointer) *pmap { return (*pmap)(unsafe.Add(p, -1)) }
+
+// emptySnapshot is the map of an empty inherited snapshot: a goroutine
+// whose registry value is its tag is in an empty Context of its own, one
+// that its Sets do not outlive (a Spawn'd child of an empty Context, a bound
+// call of one), where a nil value would make its Sets register it bare.
+var emptySnapshot = new(pmap)
+
+// snapshotData is the map of the inherited snapshot p, nil for an empty one.
+func snapshotData(p unsafe.Pointer) *pmap {
+	if m := snapshotOf(p); m != emptySnapshot {
+		return m
+	}
+	return nil
+}
 
 // A rslot is 16 bytes, so four share a cache line.
 type rslot struct {

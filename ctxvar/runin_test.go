@@ -177,3 +177,119 @@ func TestBindAllocatesNothing(t *testing.T) {
 		t.Errorf("a bound call that reads allocates %v times; want 0", allocs)
 	}
 }
+
+// TestRecycledStates checks that the state of a bound call that set and
+// reset goes back to the pool and serves the next call, which then allocates
+// nothing for its Sets, and that a state whose Tokens were not all reset is
+// not reused: its Tokens keep failing Reset's checks.
+func TestRecycledStates(t *testing.T) {
+	a := New[int]("recycle.a")
+	b := New[int]("recycle.b")
+	setBoth := Bind(func() {
+		defer a.Reset(a.Set(1))
+		defer b.Reset(b.Set(2))
+		if a.Get()+b.Get() != 3 {
+			t.Error("the bound call reads other values than it set")
+		}
+	})
+	if !raceEnabled {
+		setBoth() // starts the batches
+		if allocs := testing.AllocsPerRun(1000, setBoth); allocs > 0.5 {
+			t.Errorf("a bound call that sets and resets two Vars allocates %v times; want a fraction of one, from its recycled state", allocs)
+		}
+	}
+
+	var leaked, used *Token[int]
+	Bind(func() {
+		leaked = a.Set(10) // not reset: the state must not be reused
+		used = b.Set(20)
+		b.Reset(used)
+	})()
+	for range 100 {
+		Bind(func() {
+			defer a.Reset(a.Set(3))
+			func() {
+				defer func() {
+					err, _ := recover().(error)
+					if !errors.Is(err, ErrTokenContext) {
+						t.Fatalf("Reset of an earlier call's unreset token panicked with %v; want ErrTokenContext", err)
+					}
+				}()
+				a.Reset(leaked)
+			}()
+			func() {
+				defer func() {
+					err, _ := recover().(error)
+					if !errors.Is(err, ErrTokenUsed) {
+						t.Fatalf("Reset of an earlier call's used token panicked with %v; want ErrTokenUsed", err)
+					}
+				}()
+				b.Reset(used)
+			}()
+			if got := a.Get(); got != 3 {
+				t.Fatalf("a = %d; want 3, this call's own", got)
+			}
+		})()
+	}
+}
+
+// TestRecycledStatesConcurrently runs bound calls and Spawn'd goroutines that
+// set, reset and copy on many goroutines at once, with sweeps running, so
+// that recycled states meet the sweeper and each other; each checks that it
+// reads only its own values.
+func TestRecycledStatesConcurrently(t *testing.T) {
+	v := New[int]("recycle.concurrent")
+	w := New[int]("recycle.other")
+	const workers, rounds = 8, 2000
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				sweep()
+				runtime.Gosched()
+			}
+		}
+	}()
+	var failures sync.Map
+	for i := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range rounds {
+				want := i*rounds + j
+				call := Bind(func() {
+					defer v.Reset(v.Set(want))
+					if j%3 == 0 {
+						w.Set(want) // left set: this state is not recycled
+					}
+					snap := Copy()
+					done := make(chan int)
+					Spawn(func() {
+						defer w.Reset(w.Set(-want))
+						done <- v.Get()
+					})
+					if got := <-done; got != want {
+						failures.Store(want, got)
+					}
+					if got, _ := ValueIn(snap, v); got != want {
+						failures.Store(-want, got)
+					}
+				})
+				call()
+				if _, ok := v.Lookup(); ok {
+					failures.Store(want, "left a value")
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	failures.Range(func(k, v any) bool {
+		t.Errorf("round %v read %v", k, v)
+		return true
+	})
+}

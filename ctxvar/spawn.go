@@ -21,17 +21,12 @@ func Spawn(fn func()) {
 }
 
 func runSpawned(data *pmap, fn func()) {
-	key, _ := self()
-	if data == nil {
-		// Collects the state a child that started empty gets by calling Set.
-		defer release(key)
-		fn()
-		return
-	}
-	// No state yet: the registry holds the snapshot until the first Set.
-	// It replaces whatever an earlier goroutine left on this g. Usually
-	// the g's key is in the table already, and one compare-and-swap
-	// writes it, and another clears it at the end.
+	key, id := self()
+	// No state yet: the registry holds the snapshot (an empty one for an
+	// empty Context) until the first Set. It replaces whatever an earlier
+	// goroutine left on this g. Usually the g's key is in the table
+	// already, and one compare-and-swap writes it, and another clears it
+	// at the end.
 	snap := snapshotVal(data)
 	s, old := reg.putOwn(key, snap)
 	noteRemoved(old)
@@ -39,7 +34,9 @@ func runSpawned(data *pmap, fn func()) {
 		// The slot holds the snapshot still unless a Set replaced it by a
 		// state, or a migration moved it.
 		if s == nil || !s.cas(snap, nil) {
-			release(key)
+			p := reg.put(key, nil, !gKeys())
+			noteRemoved(p)
+			recycle(p, id)
 		}
 	}()
 	fn()
@@ -97,10 +94,7 @@ func BindArg[A any](fn func(A)) func(A) {
 // when fn ends, never left to the sweeper.
 func runIn(data *pmap, fn func()) {
 	key, id := self()
-	var in unsafe.Pointer
-	if data != nil {
-		in = snapshotVal(data)
-	}
+	in := snapshotVal(data)
 	s, prev := reg.putOwn(key, in)
 	back := prev
 	if back != nil && !isSnapshot(back) && (*gstate)(back).goid != id {
@@ -117,7 +111,9 @@ func runIn(data *pmap, fn func()) {
 			out = reg.put(key, back, back == nil && !gKeys())
 		}
 		if out != in {
-			noteRemoved(out) // the state fn's Sets made
+			// The state that fn's Sets made.
+			noteRemoved(out)
+			recycle(out, id)
 		}
 	}()
 	fn()
