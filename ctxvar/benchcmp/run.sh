@@ -80,7 +80,7 @@ benchrun() {
 }
 
 log "Go benchmarks (-count $COUNT -benchtime $BENCHTIME, $ROUNDS round(s))"
-benchrun "$out/go.txt" -test.bench '^Benchmark(Ctxvar|ContextValue|Routine|Localsession|BareGoWait|Server)$'
+benchrun "$out/go.txt" -test.bench '^Benchmark(Ctxvar|ContextValue|Routine|Localsession|BareGoWait|Server|Service|Middleware)$'
 log "Go RunParallel benchmarks (-cpu 1,2)"
 benchrun "$out/parallel.txt" -test.bench '^BenchmarkParallel$' -test.cpu 1,2
 

@@ -241,6 +241,7 @@ func goodNs() map[series]float64 {
 		sSpawn: 300, sLive0: 2, sLive100k: 2.1,
 		sPar1: 2, sPar2: 1.05, sCtxPar1: 4, sCtxPar2: 2.1,
 		sServer: 2100, sServerCtx: 2000, sServerRoutine: 3000, sServerLS: 2500,
+		sService: 2100, sServiceCtx: 2050, sMiddleware: 95, sMiddlewareBare: 12,
 		sCtx1: 4, sCtx10: 25, sTL: 5, sITL: 5.5,
 		sRoutineSRUnset: 30, sRoutineSRSet: 40, sRoutineGo: 600,
 		sLSSRUnset: 150, sLSSRSet: 150, sLSGo: 500,
@@ -316,8 +317,8 @@ func TestRenderAllPass(t *testing.T) {
 	t.Log("\n" + table)
 	// 3×3 (Get, GetOr, Lookup) + 6 Set+Reset + 1 + 2 Copy + 1 Spawn + 1 live +
 	// 1 parallel + 1 server + 2×2 memory.
-	if res.Pass != 26 || res.Fail != 0 || res.Skip != 0 || len(res.Missing) != 0 {
-		t.Errorf("result %+v, want 26 PASS and nothing else", res)
+	if res.Pass != 30 || res.Fail != 0 || res.Skip != 0 || len(res.Missing) != 0 {
+		t.Errorf("result %+v, want 30 PASS and nothing else", res)
 	}
 	get := cells(t, table, sGet.label, 0)
 	want := []string{sGet.label, "2.00", "4%", "0", "0", "5", "0.40× routine ThreadLocal.Get", "≤ 0.8×", "PASS"}
@@ -357,11 +358,23 @@ func TestRenderAllPass(t *testing.T) {
 	if c := cells(t, table, sServer.label, 0); c[1] != "2100" || c[6] != "1.05× server request, context.Context" || c[7] != "≤ 1.1×" || c[8] != "PASS" {
 		t.Errorf("server row = %q", c)
 	}
+	if c := cells(t, table, sService.label, 0); c[6] != "1.02× service request, context.Context" || c[7] != "≤ 1.05×" || c[8] != "PASS" {
+		t.Errorf("service row = %q", c)
+	}
+	if c := cells(t, table, sService.label, 1); c[6] != "+0 allocs/op over service request, context.Context" || c[8] != "PASS" {
+		t.Errorf("service row, allocations = %q", c)
+	}
+	if c := cells(t, table, sMiddleware.label, 0); c[6] != "+83.0 ns/op over empty handler" || c[7] != "≤ +150 ns/op" || c[8] != "PASS" {
+		t.Errorf("middleware row = %q", c)
+	}
+	if c := cells(t, table, sMiddleware.label, 1); c[6] != "+0 allocs/op over empty handler" || c[7] != "≤ +2 allocs/op" || c[8] != "PASS" {
+		t.Errorf("middleware row, allocations = %q", c)
+	}
 	if c := cells(t, table, sPyGet.label, 0); c[1] != "15.0" || c[3] != "—" || c[5] != "7" {
 		t.Errorf("Python get row = %q", c)
 	}
 	for _, s := range []string{
-		"Targets: 26 PASS, 0 FAIL, 0 SKIP.", "- cpu: Synthetic CPU @ 1GHz", "- go: go1.26.8, load average 0.31 0.15 0.05",
+		"Targets: 30 PASS, 0 FAIL, 0 SKIP.", "- cpu: Synthetic CPU @ 1GHz", "- go: go1.26.8, load average 0.31 0.15 0.05",
 		"| Benchmark | median ns/op | spread | B/op | allocs/op | runs | ratio | target | mark |\n",
 		"\n\nMemory per live goroutine",
 		"| Benchmark | median B/goroutine | spread (max − min) | runs | ratio | target | mark |\n| --- | ---: | ---: | ---: | --- | --- | --- |\n",
@@ -396,8 +409,8 @@ func TestRenderMemory(t *testing.T) {
 	ns[sMemLSSet] = 88
 	table, res := render(t, synthetic(ns, nil, goodPy(), 5))
 	t.Log("\n" + table)
-	if res.Fail != 3 || res.Pass != 23 {
-		t.Errorf("result %+v, want 3 FAIL, 23 PASS", res)
+	if res.Fail != 3 || res.Pass != 27 {
+		t.Errorf("result %+v, want 3 FAIL, 27 PASS", res)
 	}
 	if c := cells(t, table, sMemSpawnReader.label, 0); c[4] != "70.0 B/goroutine (median)" || c[6] != "FAIL" {
 		t.Errorf("Spawn'd reader row = %q", c)
@@ -442,8 +455,8 @@ func TestRenderFailures(t *testing.T) {
 	allocs := map[series]float64{sLookup: 1}
 	table, res := render(t, synthetic(ns, allocs, goodPy(), 5))
 	t.Log("\n" + table)
-	if res.Fail != 7 || res.Pass != 19 {
-		t.Errorf("result %+v, want 7 FAIL, 19 PASS", res)
+	if res.Fail != 7 || res.Pass != 23 {
+		t.Errorf("result %+v, want 7 FAIL, 23 PASS", res)
 	}
 	if c := cells(t, table, sGet.label, 0); c[6] != "0.90× routine ThreadLocal.Get" || c[8] != "FAIL" {
 		t.Errorf("Get row = %q", c)
@@ -466,12 +479,42 @@ func TestRenderFailures(t *testing.T) {
 	}
 }
 
+// TestRenderAddedFailures checks the checks by difference: more time or
+// allocations added than the limit, more allocations than the reference.
+func TestRenderAddedFailures(t *testing.T) {
+	ns := goodNs()
+	ns[sService] = 2214 // 1.08× context: FAIL
+	ns[sMiddleware] = 170
+	allocs := map[series]float64{sService: 10, sServiceCtx: 9, sMiddleware: 3}
+	table, res := render(t, synthetic(ns, allocs, goodPy(), 5))
+	t.Log("\n" + table)
+	if res.Fail != 4 || res.Pass != 26 {
+		t.Errorf("result %+v, want 4 FAIL, 26 PASS", res)
+	}
+	for i, want := range []string{"1.08× service request, context.Context", "+1 allocs/op over service request, context.Context"} {
+		if c := cells(t, table, sService.label, i); c[6] != want || c[8] != "FAIL" {
+			t.Errorf("service row %d = %q; want %q, FAIL", i, c, want)
+		}
+	}
+	for i, want := range []string{"+158 ns/op over empty handler", "+3 allocs/op over empty handler"} {
+		if c := cells(t, table, sMiddleware.label, i); c[6] != want || c[8] != "FAIL" {
+			t.Errorf("middleware row %d = %q; want %q, FAIL", i, c, want)
+		}
+	}
+	// Fewer allocations than the reference pass.
+	allocs = map[series]float64{sService: 8, sServiceCtx: 9}
+	table, _ = render(t, synthetic(goodNs(), allocs, goodPy(), 5))
+	if c := cells(t, table, sService.label, 1); c[6] != "-1 allocs/op over service request, context.Context" || c[8] != "PASS" {
+		t.Errorf("service row, fewer allocations = %q", c)
+	}
+}
+
 func TestRenderPythonSkipped(t *testing.T) {
 	in := synthetic(goodNs(), nil, nil, 5) + "=== skip py-get python3 not found\n=== skip py-copy python3 not found\n=== skip py-x other\n"
 	table, res := render(t, in)
 	// Python checks: 3 (get) + 6 (set+reset) + 2 (copy).
-	if res.Skip != 11 || res.Fail != 0 || res.Pass != 15 || len(res.Missing) != 0 {
-		t.Errorf("result %+v, want 11 SKIP, 15 PASS", res)
+	if res.Skip != 11 || res.Fail != 0 || res.Pass != 19 || len(res.Missing) != 0 {
+		t.Errorf("result %+v, want 11 SKIP, 19 PASS", res)
 	}
 	if c := cells(t, table, sPyGet.label, 0); c[1] != "skipped" {
 		t.Errorf("Python row = %q", c)

@@ -31,6 +31,9 @@ const (
 	ratioAtMost checkKind = iota // median ÷ reference median ≤ limit
 	valueAtMost                  // median ≤ limit, in the row's unit
 	zeroAllocs                   // every sample reports 0 allocs/op
+	allocsAtMostRef              // median allocs/op ≤ the reference's
+	addedAtMost                  // median − reference median ≤ limit, in the row's unit
+	addedAllocsAtMost            // median allocs/op − the reference's ≤ limit
 	info                         // ratio shown, no target
 )
 
@@ -97,6 +100,10 @@ var (
 	sServerCtx      = series{label: "server request, context.Context", name: "BenchmarkServer/Context"}
 	sServerRoutine  = series{label: "server request, routine", name: "BenchmarkServer/Routine"}
 	sServerLS       = series{label: "server request, localsession", name: "BenchmarkServer/Localsession"}
+	sService        = series{label: "service request, ctxvar (ctxvarhttp, ctxvarslog)", name: "BenchmarkService/Ctxvar"}
+	sServiceCtx     = series{label: "service request, context.Context", name: "BenchmarkService/Context"}
+	sMiddleware     = series{label: "ctxvarhttp.Handler around an empty handler", name: "BenchmarkMiddleware/Ctxvarhttp"}
+	sMiddlewareBare = series{label: "empty handler", name: "BenchmarkMiddleware/Bare"}
 	sCtx1           = series{label: "context.Value, depth 1", name: "BenchmarkContextValue/Depth=1"}
 	sCtx10          = series{label: "context.Value, depth 10 (first-added key)", name: "BenchmarkContextValue/Depth=10"}
 	sTL             = series{label: "routine ThreadLocal.Get", name: "BenchmarkRoutine/ThreadLocalGet"}
@@ -172,6 +179,16 @@ var sections = []section{
 		{sServerCtx, nil},
 		{sServerRoutine, []check{{kind: info, ref: sServerCtx}}},
 		{sServerLS, []check{{kind: info, ref: sServerCtx}}},
+		{sService, []check{
+			{kind: ratioAtMost, ref: sServiceCtx, limit: 1.05},
+			{kind: allocsAtMostRef, ref: sServiceCtx},
+		}},
+		{sServiceCtx, nil},
+		{sMiddleware, []check{
+			{kind: addedAtMost, ref: sMiddlewareBare, limit: 150},
+			{kind: addedAllocsAtMost, ref: sMiddlewareBare, limit: 2},
+		}},
+		{sMiddlewareBare, nil},
 		{sCtx1, nil},
 		{sCtx10, nil},
 		{sTL, nil},
@@ -316,7 +333,8 @@ func Render(w io.Writer, d *Data) Result {
 		"Python rows: per-loop time of each timeit repeat (raw time ÷ loops), median over the repeats.",
 		"Set+Reset rows: \"unset\" — the Var has no value before the loop; \"set\" — it was set to 0 once before it; Python's rows have the same two setups.",
 		"context.Value depth 10 looks up the first-added key, 10 nodes from the Context used.",
-		"server rows: ns/op is wall time per request over the RunParallel workers.",
+		"server, service and middleware rows: ns/op is wall time per request over the RunParallel workers.",
+		"service rows: an HTTP handler called as net/http calls it sets a request ID and a user, starts two goroutines that read both, waits, and logs one record to which the logger's handler adds both; ctxvar: ctxvarhttp.Handler, two Set+Reset, ctxvar.Spawn, a ctxvarslog.Handler; context.Context: two context.WithValue, go with the ctx, a handler that reads the ctx.",
 		"B/goroutine: live heap after collection (runtime/metrics /gc/heap/live:bytes) with 100,000 goroutines of the kind parked, less the same for 100,000 parked bare goroutines, ÷ 100,000; goroutine stacks are not heap and not counted; spread = largest − smallest.")
 	byReason := map[string][]string{} // skip reason -> labels
 	for l, why := range d.Skipped {
@@ -367,6 +385,8 @@ func evalCheck(c check, s series, st Stats, ok bool, stats func(series) (Stats, 
 			return ratio, target, "PASS"
 		}
 		return ratio, target, "FAIL"
+	case allocsAtMostRef, addedAtMost, addedAllocsAtMost:
+		return evalAdded(c, s, st, ok, stats)
 	}
 	target = fmt.Sprintf("≤ %g×", c.limit)
 	if c.kind == info {
@@ -396,6 +416,49 @@ func evalCheck(c check, s series, st Stats, ok bool, stats func(series) (Stats, 
 	default:
 		return ratio, target, "FAIL"
 	}
+}
+
+// evalAdded evaluates the checks that compare a row with its reference by
+// difference: what a wrapper adds to the work it wraps, in time or in
+// allocations, or allocations against those of the same work done another
+// way.
+func evalAdded(c check, s series, st Stats, ok bool, stats func(series) (Stats, bool)) (ratio, target, mark string) {
+	ref, refOK := stats(c.ref)
+	var got, limit float64
+	var unit string
+	switch c.kind {
+	case allocsAtMostRef:
+		target = "allocs/op ≤ " + c.ref.label + "'s"
+		got, limit, unit = st.Allocs-ref.Allocs, 0, "allocs/op"
+	case addedAtMost:
+		target = fmt.Sprintf("≤ +%g %s", c.limit, s.metric())
+		got, limit, unit = st.Med-ref.Med, c.limit, s.metric()
+	case addedAllocsAtMost:
+		target = fmt.Sprintf("≤ +%g allocs/op", c.limit)
+		got, limit, unit = st.Allocs-ref.Allocs, c.limit, "allocs/op"
+	}
+	switch {
+	case !ok || !refOK:
+		return fmt.Sprintf("vs %s: n/a", c.ref.label), target, "FAIL"
+	case math.IsNaN(got):
+		return "allocs not reported", target, "FAIL"
+	}
+	ratio = fmt.Sprintf("%+g %s over %s", got, unit, c.ref.label)
+	if unit == s.metric() {
+		ratio = fmt.Sprintf("%s %s over %s", fmtSigned(got), unit, c.ref.label)
+	}
+	if got <= limit {
+		return ratio, target, "PASS"
+	}
+	return ratio, target, "FAIL"
+}
+
+// fmtSigned formats a difference in the row's unit, with its sign.
+func fmtSigned(x float64) string {
+	if x < 0 {
+		return "−" + fmtValue(-x)
+	}
+	return "+" + fmtValue(x)
 }
 
 // controlNote explains a failed check whose control failed too.
