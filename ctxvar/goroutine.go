@@ -1,6 +1,7 @@
 package ctxvar
 
 import (
+	"math"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -34,9 +35,14 @@ type gstate struct {
 	batches *batches
 	// goid is the id of the goroutine the state belongs to: with g keys,
 	// the state is stale once another goroutine runs on its g.
-	goid     uint64
-	sweepGen uint32 // sweep generation current when a bare state was registered (id keys)
-	kind     uint8
+	goid uint64
+	// gen is, for a kindBare state with id keys, the sweep generation
+	// current when it was registered; for a kindSpawn state, its life:
+	// how many times it has come back from spawnStates, which the Tokens
+	// of its base record (Token.life). The sweeper reads it only in
+	// kindBare states, which are never recycled.
+	gen  uint32
+	kind uint8
 	// owned is set while base is current and its map is shared with no
 	// snapshot, so Set and Reset may update the map in place instead of
 	// copying it. No other goroutine can reach base; taking a snapshot
@@ -234,20 +240,23 @@ func newSpawnState(id uint64, data *pmap) *gstate {
 
 // recycle puts p, a value that goroutine id has just removed from the
 // registry, into spawnStates if it is a state that nothing else can use: its
-// own kindSpawn state, back in its base Context, with every Token of base
-// reset. A Token of base that was not reset would pass Reset's checks in the
-// state's next life, so such a state is left to the garbage collector. The
-// batches stay with the state: their used entries are never handed out
-// again, and what a caller still holds of them stays valid.
+// own kindSpawn state, back in its base Context. Its next life has a new
+// number, and a Token of base from this life, reset or not, fails Reset's
+// Context check in the next (Token.life); a state that has had all its
+// lives is left to the garbage collector. The batches stay with the state:
+// their used entries are never handed out again, and what a caller still
+// holds of them stays valid.
 func recycle(p unsafe.Pointer, id uint64) {
 	if p == nil || isSnapshot(p) {
 		return
 	}
 	gs := (*gstate)(p)
-	if gs.kind != kindSpawn || gs.goid != id || gs.cur != &gs.base || gs.base.pending != 0 {
+	if gs.kind != kindSpawn || gs.goid != id || gs.cur != &gs.base || gs.gen == math.MaxUint32 {
 		return
 	}
+	gs.gen++
 	gs.base.data.Store(nil)
+	gs.base.pending = 0
 	gs.cur, gs.goid = nil, 0
 	gs.owned, gs.baseCap, gs.lastNew = false, 0, nil
 	spawnStates.Put(gs)
@@ -271,7 +280,7 @@ func registerSet(key, id uint64, k *varCore, v any) *gstate {
 func registerState(key uint64, gs *gstate) {
 	bare := gs.kind == kindBare
 	if bare {
-		gs.sweepGen = sweepGen.Load()
+		gs.gen = sweepGen.Load()
 		bareRegistrations.Add(1)
 	}
 	noteRemoved(reg.put(key, unsafe.Pointer(gs), false))

@@ -178,10 +178,10 @@ func TestBindAllocatesNothing(t *testing.T) {
 	}
 }
 
-// TestRecycledStates checks that the state of a bound call that set and
-// reset goes back to the pool and serves the next call, which then allocates
-// nothing for its Sets, and that a state whose Tokens were not all reset is
-// not reused: its Tokens keep failing Reset's checks.
+// TestRecycledStates checks that the state of a bound call goes back to the
+// pool and serves the next call, which then allocates nothing for its Sets,
+// whether the call reset them or not, and that the Tokens of an earlier life
+// of a state fail Reset's checks in the next.
 func TestRecycledStates(t *testing.T) {
 	a := New[int]("recycle.a")
 	b := New[int]("recycle.b")
@@ -197,11 +197,19 @@ func TestRecycledStates(t *testing.T) {
 		if allocs := testing.AllocsPerRun(1000, setBoth); allocs > 0.5 {
 			t.Errorf("a bound call that sets and resets two Vars allocates %v times; want a fraction of one, from its recycled state", allocs)
 		}
+		forget := Bind(func() {
+			a.Set(1) // a request's value that the boundary drops
+			b.Set(2)
+		})
+		forget()
+		if allocs := testing.AllocsPerRun(1000, forget); allocs > 0.5 {
+			t.Errorf("a bound call that sets two Vars without Reset allocates %v times; want a fraction of one, from its recycled state", allocs)
+		}
 	}
 
 	var leaked, used *Token[int]
 	Bind(func() {
-		leaked = a.Set(10) // not reset: the state must not be reused
+		leaked = a.Set(10) // not reset: fails in the state's next life
 		used = b.Set(20)
 		b.Reset(used)
 	})()

@@ -195,7 +195,7 @@ func sweepStacks() int {
 			return
 		}
 		gs := (*gstate)(p)
-		if gs.kind == kindBare && int32(gs.sweepGen-gen) < 0 { // registered before this sweep
+		if gs.kind == kindBare && int32(gs.gen-gen) < 0 { // registered before this sweep
 			if _, ok := live[id]; !ok && s.cas(p, nil) {
 				bareReleases.Add(1)
 				freed++

@@ -14,7 +14,12 @@ type Token[T any] struct {
 	// when the Set replaced base's map.
 	ownedBefore bool
 	beforeCap   uint8
-	used        atomic.Bool
+	// life is the life of the state (gstate.gen) when the Set was made in
+	// its base Context: a state lives again after its goroutine's
+	// function ends, and a Token of an earlier life must not reset the
+	// base of a later one.
+	life uint32
+	used atomic.Bool
 	// before and after are the Context's maps before and after the Set,
 	// when the Set replaced the map: while the Context holds after,
 	// unchanged, Reset restores before, which is exactly what restoring

@@ -160,7 +160,7 @@ func (v *Var[T]) Set(val T) *Token[T] {
 	if inPlace {
 		gs.changedInPlace(d)
 		t = newToken(gs, v)
-		t.v, t.ctx = v, c
+		t.v, t.ctx, t.life = v, c, gs.gen
 	} else {
 		old, had = d.lookup(&v.core)
 		t = replaceMap(gs, v, c, d, x, had)
@@ -197,7 +197,7 @@ func replaceMap[T any](gs *gstate, v *Var[T], c *Context, d *pmap, x any, had bo
 		nd = d.set(&v.core, x)
 		t = newToken(gs, v)
 	}
-	t.v, t.ctx = v, c
+	t.v, t.ctx, t.life = v, c, gs.gen
 	// While the Context holds nd unchanged, Reset can restore d by
 	// pointer. A Context entered by Run never changes a map in place;
 	// base's state tracks whether nd was (lastNew).
@@ -236,7 +236,7 @@ func (v *Var[T]) Reset(tok *Token[T]) {
 		p = reg.load(key)
 	}
 	gs := stateIn(p, id)
-	if gs == nil || gs.cur != tok.ctx {
+	if gs == nil || gs.cur != tok.ctx || gs.kind == kindSpawn && tok.ctx == &gs.base && tok.life != gs.gen {
 		panic(misuse(ErrTokenContext, "%s.Reset must run in the Context of the Set that made the token: "+
 			"in the same goroutine, or inside a Run of the same Context", v.core.name))
 	}

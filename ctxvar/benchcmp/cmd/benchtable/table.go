@@ -28,13 +28,13 @@ const (
 type checkKind int
 
 const (
-	ratioAtMost checkKind = iota // median ÷ reference median ≤ limit
-	valueAtMost                  // median ≤ limit, in the row's unit
-	zeroAllocs                   // every sample reports 0 allocs/op
-	allocsAtMostRef              // median allocs/op ≤ the reference's
-	addedAtMost                  // median − reference median ≤ limit, in the row's unit
-	addedAllocsAtMost            // median allocs/op − the reference's ≤ limit
-	info                         // ratio shown, no target
+	ratioAtMost       checkKind = iota // median ÷ reference median ≤ limit
+	valueAtMost                        // median ≤ limit, in the row's unit
+	zeroAllocs                         // every sample reports 0 allocs/op
+	allocsAtMostRef                    // median allocs/op ≤ the reference's
+	addedAtMost                        // median − reference median ≤ limit, in the row's unit
+	addedAllocsAtMost                  // median allocs/op − the reference's ≤ limit
+	info                               // ratio shown, no target
 )
 
 type check struct {

@@ -1,0 +1,5 @@
+//go:build !race
+
+package ctxvarhttp_test
+
+const raceEnabled = false
