@@ -35,6 +35,11 @@ var (
 	// ErrNilContext: a method was called on a nil *Context.
 	ErrNilContext = errors.New("ctxvar: nil Context")
 
+	// ErrNilVar: a nil *Var, or a nil AnyVar, was given where a Var is
+	// needed (by the packages beside this one, such as ctxvarhttp and
+	// ctxvarslog).
+	ErrNilVar = errors.New("ctxvar: nil Var")
+
 	// ErrNilParent: WithCurrent or NewContext was given a nil
 	// context.Context.
 	ErrNilParent = errors.New("ctxvar: nil parent context.Context")

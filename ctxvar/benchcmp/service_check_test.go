@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"testing"
 )
@@ -12,7 +11,7 @@ import (
 // recordCapture keeps the id and user attributes of the records it handles.
 type recordCapture struct {
 	mu      sync.Mutex
-	records []request
+	records []svcRequest
 }
 
 func (h *recordCapture) Enabled(context.Context, slog.Level) bool { return true }
@@ -20,11 +19,11 @@ func (h *recordCapture) WithAttrs([]slog.Attr) slog.Handler       { return h }
 func (h *recordCapture) WithGroup(string) slog.Handler            { return h }
 
 func (h *recordCapture) Handle(_ context.Context, r slog.Record) error {
-	var got request
+	var got svcRequest
 	r.Attrs(func(a slog.Attr) bool {
 		switch a.Key {
 		case "id":
-			got.id = a.Value.Int64()
+			got.id = a.Value.String()
 		case "user":
 			got.user = a.Value.String()
 		}
@@ -50,9 +49,13 @@ func TestService(t *testing.T) {
 			h := build(out)
 			const n = 50
 			w := &discardWriter{h: make(http.Header)}
-			r := httptest.NewRequest(http.MethodGet, "/", nil)
-			for range n {
+			r, ids, names := newWorkerRequests(7)
+			for i := range n {
+				r.Header["X-Request-Id"], r.Header["X-User"] = ids[i], names[i]
 				h.ServeHTTP(w, r)
+				if got := w.h["X-Request-Id"]; len(got) != 1 || got[0] != ids[i][0] {
+					t.Errorf("response X-Request-Id = %q; want the request's, %q", got, ids[i][0])
+				}
 			}
 			if wrong := svcWrong.Load(); wrong != 0 {
 				t.Errorf("%d requests' readers saw other values than the request's", wrong)
@@ -60,12 +63,10 @@ func TestService(t *testing.T) {
 			if len(out.records) != n {
 				t.Fatalf("%d records logged; want %d", len(out.records), n)
 			}
-			seen := map[int64]bool{}
-			for _, rec := range out.records {
-				if rec.id == 0 || seen[rec.id] || rec.user != users[rec.id%int64(len(users))] {
-					t.Errorf("record carries %+v; want a request's own, fresh ID and its user", rec)
+			for i, rec := range out.records {
+				if want := (svcRequest{ids[i][0], names[i][0]}); rec != want {
+					t.Errorf("record %d carries %+v; want %+v, the request's", i, rec, want)
 				}
-				seen[rec.id] = true
 			}
 		})
 	}

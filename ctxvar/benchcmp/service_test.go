@@ -2,6 +2,7 @@ package benchcmp
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,42 +16,49 @@ import (
 	"github.com/ctxvar/ctxvar/ctxvar/ctxvarslog"
 )
 
-// The service rows run one HTTP handler per request the way a service is
-// written with each mechanism, called the way net/http calls it (ServeHTTP
-// on the connection's goroutine; no network, whose cost would hide the
-// difference): the handler sets the request's ID and user, starts two
-// goroutines that read both, waits for them, and logs one record, to which
-// the logger's handler adds both values.
+// The service rows run one HTTP service per request, written the way each
+// mechanism has a service written, and called the way net/http calls it
+// (ServeHTTP on the connection's goroutine; no network, whose cost would
+// hide the difference). A request carries an X-Request-ID and an X-User
+// header. Middleware in front of the handler sets the request ID (the
+// header's if it is valid, echoed in the response) and the user; the
+// handler starts two goroutines that read both, waits for them, and logs one
+// record, to which the logger's handler adds both values.
 //
-//   - ctxvar: the handler is wrapped in ctxvarhttp.Handler; it Sets two
-//     Vars (and Resets them, as code checked by losttoken does), starts the
-//     readers with ctxvar.Spawn and logs with logger.Info through a
-//     ctxvarslog.Handler that adds the two Vars.
-//   - context.Context: the handler derives a context.Context with two
-//     context.WithValue, starts the readers with go, passing the ctx, and
-//     logs with logger.InfoContext(ctx, …) through a handler that adds the
-//     two values it reads from ctx.
+//   - ctxvar: ctxvarhttp.Handler with its RequestID option and a Hook that
+//     sets the user; the readers are started with ctxvar.Spawn; the record
+//     is logged with logger.Info through a ctxvarslog.Handler that adds the
+//     two Vars.
+//   - context.Context: a request-ID middleware and a user middleware, each
+//     deriving the request's ctx with context.WithValue and passing it on
+//     with r.WithContext, as such middleware does; the readers are started
+//     with go and read the ctx; the record is logged with
+//     logger.InfoContext(ctx, …) through a handler that adds the two values
+//     it reads from the ctx.
 //
-// Both loggers format with the same slog.TextHandler into io.Discard.
+// Both loggers format with the same slog.TextHandler into io.Discard, and
+// both request-ID steps check and echo the header the same way.
 
 var (
-	svcReqID = ctxvar.New[int64]("bench.service.requestid")
+	svcReqID = ctxvar.New[string]("bench.service.requestid")
 	svcUser  = ctxvar.New[string]("bench.service.user")
 )
+
+// svcRequest is what a reader, or the log record, saw.
+type svcRequest struct{ id, user string }
 
 // svcWrong counts requests whose readers saw other values than the
 // request's, so that a variant cannot be fast by carrying nothing;
 // TestService checks the log records.
 var svcWrong atomic.Int64
 
-// svcIDs hands out request IDs, unique and large as real ones are (boxing
-// one allocates in every variant alike).
-var svcIDs atomic.Int64
-
-func init() { svcIDs.Store(1 << 40) }
+// wantOf is what the readers of r should see.
+func wantOf(r *http.Request) svcRequest {
+	return svcRequest{r.Header["X-Request-Id"][0], r.Header["X-User"][0]}
+}
 
 // svcCheck records whether what the readers saw is the request's.
-func svcCheck(want request, got [2]request) {
+func svcCheck(want svcRequest, got [2]svcRequest) {
 	if got[0] != want || got[1] != want {
 		svcWrong.Add(1)
 	}
@@ -65,24 +73,25 @@ func svcText() slog.Handler {
 func ctxvarService(out slog.Handler) http.Handler {
 	logger := slog.New(ctxvarslog.NewHandler(out,
 		ctxvarslog.Attr("id", svcReqID), ctxvarslog.Attr("user", svcUser)))
-	return ctxvarhttp.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := svcIDs.Add(1)
-		want := request{id, users[id%int64(len(users))]}
-		defer svcReqID.Reset(svcReqID.Set(want.id))
-		defer svcUser.Reset(svcUser.Set(want.user))
-		var got [2]request
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var got [2]svcRequest
 		var wg sync.WaitGroup
 		wg.Add(len(got))
 		for i := range got {
 			ctxvar.Spawn(func() {
-				got[i] = request{svcReqID.Get(), svcUser.Get()}
+				got[i] = svcRequest{svcReqID.Get(), svcUser.Get()}
 				wg.Done()
 			})
 		}
 		wg.Wait()
 		logger.Info("request")
-		svcCheck(want, got)
-	}))
+		svcCheck(wantOf(r), got)
+	})
+	return ctxvarhttp.Handler(handler,
+		ctxvarhttp.RequestID(svcReqID, "X-Request-ID"),
+		//lint:ignore losttoken the request's Context ends with the request
+		ctxvarhttp.Hook(func(r *http.Request) { svcUser.Set(r.Header["X-User"][0]) }),
+	)
 }
 
 // ctxKeyHandler adds the request's ID and user from the context.Context
@@ -99,8 +108,8 @@ func (h ctxKeyHandler) WithGroup(name string) slog.Handler {
 }
 
 func (h ctxKeyHandler) Handle(ctx context.Context, r slog.Record) error {
-	if id, ok := ctx.Value(reqIDKey).(int64); ok {
-		r.AddAttrs(slog.Int64("id", id))
+	if id, ok := ctx.Value(reqIDKey).(string); ok {
+		r.AddAttrs(slog.String("id", id))
 	}
 	if user, ok := ctx.Value(userKey).(string); ok {
 		r.AddAttrs(slog.String("user", user))
@@ -108,28 +117,63 @@ func (h ctxKeyHandler) Handle(ctx context.Context, r slog.Record) error {
 	return h.next.Handle(ctx, r)
 }
 
+// validRequestID is ctxvarhttp's check of an incoming request ID: 1 to 128
+// bytes of visible ASCII.
+func validRequestID(id string) bool {
+	if len(id) == 0 || len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 0x21 || id[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// requestIDMiddleware is the context.Context counterpart of ctxvarhttp's
+// RequestID option.
+func requestIDMiddleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var id string
+		if in := r.Header["X-Request-Id"]; len(in) > 0 && validRequestID(in[0]) {
+			id = in[0]
+		} else {
+			id = ctxvarhttp.NewRequestID()
+		}
+		w.Header()["X-Request-Id"] = []string{id}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), reqIDKey, id)))
+	})
+}
+
+// userMiddleware is the context.Context counterpart of the ctxvar
+// service's Hook.
+func userMiddleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey, r.Header["X-User"][0])))
+	})
+}
+
 // contextService is the same service written with context.Context,
 // logging through out.
 func contextService(out slog.Handler) http.Handler {
 	logger := slog.New(ctxKeyHandler{out})
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := svcIDs.Add(1)
-		want := request{id, users[id%int64(len(users))]}
-		ctx := context.WithValue(r.Context(), reqIDKey, want.id)
-		ctx = context.WithValue(ctx, userKey, want.user)
-		var got [2]request
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		var got [2]svcRequest
 		var wg sync.WaitGroup
 		wg.Add(len(got))
 		for i := range got {
 			go func() {
-				got[i] = readContext(ctx)
+				got[i] = svcRequest{ctx.Value(reqIDKey).(string), ctx.Value(userKey).(string)}
 				wg.Done()
 			}()
 		}
 		wg.Wait()
 		logger.InfoContext(ctx, "request")
-		svcCheck(want, got)
+		svcCheck(wantOf(r), got)
 	})
+	return requestIDMiddleware(userMiddleware(handler))
 }
 
 // discardWriter is a ResponseWriter that keeps nothing, with a header map
@@ -140,16 +184,34 @@ func (w *discardWriter) Header() http.Header         { return w.h }
 func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (w *discardWriter) WriteHeader(int)             {}
 
+// svcIDs are the request IDs a worker sends, in turn: distinct, made
+// before the timed loop, so that sending one costs nothing.
+const svcIDs = 1024
+
+// newWorkerRequests returns a worker's request and the header values it
+// cycles through: request IDs unique to the worker, users from users.
+func newWorkerRequests(worker int64) (*http.Request, [][]string, [][]string) {
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	ids, names := make([][]string, svcIDs), make([][]string, svcIDs)
+	for i := range svcIDs {
+		ids[i] = []string{fmt.Sprintf("%08x-%04x", worker, i)}
+		names[i] = []string{users[i%len(users)]}
+	}
+	return r, ids, names
+}
+
 // serveHTTP runs b.N requests through h under b.RunParallel, each worker
 // serving its requests one after another as a keep-alive connection's
 // goroutine does (a bare goroutine: its Context starts empty).
 func serveHTTP(b *testing.B, h http.Handler) {
 	b.ReportAllocs()
 	svcWrong.Store(0)
+	var workers atomic.Int64
 	b.RunParallel(func(pb *testing.PB) {
 		w := &discardWriter{h: make(http.Header)}
-		r := httptest.NewRequest(http.MethodGet, "/", nil)
-		for pb.Next() {
+		r, ids, names := newWorkerRequests(workers.Add(1))
+		for i := 0; pb.Next(); i = (i + 1) % svcIDs {
+			r.Header["X-Request-Id"], r.Header["X-User"] = ids[i], names[i]
 			h.ServeHTTP(w, r)
 		}
 	})

@@ -3,10 +3,23 @@ package ctxvarhttp
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/textproto"
 
 	"github.com/ctxvar/ctxvar/ctxvar"
+)
+
+// The panic values of misused options and of Handler, wrapped with a message
+// that says what to pass instead; match them with errors.Is. A nil Var, Context
+// or function panics with ctxvar.ErrNilVar, ErrNilContext or ErrNilFunc.
+var (
+	// ErrNilHandler: Handler was given a nil http.Handler.
+	ErrNilHandler = errors.New("ctxvarhttp: nil http.Handler")
+	// ErrHeaderName: RequestID was given a name that is not a valid
+	// header field name.
+	ErrHeaderName = errors.New("ctxvarhttp: invalid header name")
 )
 
 // DefaultRequestIDHeader is the header RequestID reads and echoes when it is
@@ -45,7 +58,7 @@ type step struct {
 // Base panics if c is nil.
 func Base(c *ctxvar.Context) Option {
 	if c == nil {
-		panic("ctxvarhttp.Base called with a nil *ctxvar.Context; use new(ctxvar.Context) for an empty one")
+		panic(fmt.Errorf("%w: ctxvarhttp.Base called with a nil *ctxvar.Context; use new(ctxvar.Context) for an empty one", ctxvar.ErrNilContext))
 	}
 	return Option{func(cfg *config) { cfg.base = c }}
 }
@@ -61,7 +74,7 @@ func Base(c *ctxvar.Context) Option {
 // Hook panics if fn is nil.
 func Hook(fn func(*http.Request)) Option {
 	if fn == nil {
-		panic("ctxvarhttp.Hook called with a nil function")
+		panic(fmt.Errorf("%w: ctxvarhttp.Hook called with a nil function", ctxvar.ErrNilFunc))
 	}
 	return Option{func(cfg *config) { cfg.steps = append(cfg.steps, step{hook: fn}) }}
 }
@@ -79,13 +92,13 @@ func Hook(fn func(*http.Request)) Option {
 // RequestID panics if v is nil or header is not a valid header name.
 func RequestID(v *ctxvar.Var[string], header string) Option {
 	if v == nil {
-		panic("ctxvarhttp.RequestID called with a nil *ctxvar.Var[string]")
+		panic(fmt.Errorf("%w: ctxvarhttp.RequestID called with a nil *ctxvar.Var[string]; declare one with ctxvar.New[string]", ctxvar.ErrNilVar))
 	}
 	if header == "" {
 		header = DefaultRequestIDHeader
 	}
 	if !validHeaderName(header) {
-		panic("ctxvarhttp.RequestID: " + header + " is not a valid header name")
+		panic(fmt.Errorf("%w: ctxvarhttp.RequestID: %q is not a valid header name; use a token such as X-Request-ID", ErrHeaderName, header))
 	}
 	s := step{id: v, header: textproto.CanonicalMIMEHeaderKey(header)}
 	return Option{func(cfg *config) { cfg.steps = append(cfg.steps, s) }}
@@ -187,7 +200,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Handler panics if next is nil.
 func Handler(next http.Handler, opts ...Option) http.Handler {
 	if next == nil {
-		panic("ctxvarhttp.Handler called with a nil http.Handler")
+		panic(fmt.Errorf("%w: ctxvarhttp.Handler called with a nil http.Handler; pass the server's handler, such as its *http.ServeMux", ErrNilHandler))
 	}
 	var cfg config
 	for _, o := range opts {

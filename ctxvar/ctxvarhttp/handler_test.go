@@ -775,21 +775,27 @@ func TestNoAllocs(t *testing.T) {
 }
 
 func TestInvalidArguments(t *testing.T) {
-	for name, fn := range map[string]func(){
-		"Handler(nil)":               func() { ctxvarhttp.Handler(nil) },
-		"Base(nil)":                  func() { ctxvarhttp.Base(nil) },
-		"Hook(nil)":                  func() { ctxvarhttp.Hook(nil) },
-		"RequestID(nil, \"\")":       func() { ctxvarhttp.RequestID(nil, "") },
-		"RequestID(v, \"X Req\")":    func() { ctxvarhttp.RequestID(reqID, "X Req") },
-		"RequestID(v, \"X-Req\\n\")": func() { ctxvarhttp.RequestID(reqID, "X-Req\n") },
+	for name, tc := range map[string]struct {
+		call func()
+		want error
+	}{
+		"Handler(nil)":               {func() { ctxvarhttp.Handler(nil) }, ctxvarhttp.ErrNilHandler},
+		"Base(nil)":                  {func() { ctxvarhttp.Base(nil) }, ctxvar.ErrNilContext},
+		"Hook(nil)":                  {func() { ctxvarhttp.Hook(nil) }, ctxvar.ErrNilFunc},
+		"RequestID(nil, \"\")":       {func() { ctxvarhttp.RequestID(nil, "") }, ctxvar.ErrNilVar},
+		"RequestID(v, \"X Req\")":    {func() { ctxvarhttp.RequestID(reqID, "X Req") }, ctxvarhttp.ErrHeaderName},
+		"RequestID(v, \"X-Req\\n\")": {func() { ctxvarhttp.RequestID(reqID, "X-Req\n") }, ctxvarhttp.ErrHeaderName},
 	} {
 		func() {
 			defer func() {
-				if recover() == nil {
-					t.Errorf("%s did not panic", name)
+				err, _ := recover().(error)
+				if !errors.Is(err, tc.want) {
+					t.Errorf("%s panicked with %v; want an error matching %v", name, err, tc.want)
+				} else if !strings.Contains(err.Error(), "ctxvarhttp.") {
+					t.Errorf("%s: message %q does not name the call", name, err)
 				}
 			}()
-			fn()
+			tc.call()
 		}()
 	}
 	// The zero Option does nothing.

@@ -2,6 +2,8 @@ package ctxvarslog
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 
@@ -12,10 +14,14 @@ import (
 // ctxvar's own String methods print, so that logs and debugging output agree.
 const redactedText = "[redacted]"
 
+// ErrNilHandler is the panic value (wrapped, for errors.Is) of NewHandler
+// given a nil next handler.
+var ErrNilHandler = errors.New("ctxvarslog: nil slog.Handler")
+
 // stackAttrs is how many attributes Handle collects without allocating.
 // Beyond it the collection spills to the heap; few handlers log that many
 // Vars.
-const stackAttrs = 8
+const stackAttrs = 4
 
 // A Handler is a [slog.Handler] that wraps another and adds to each record
 // the values that its Vars have in the current Context of the goroutine that
@@ -79,7 +85,7 @@ func Group(name string) Option {
 // rather than on the first record logged.
 func mustVar(fn string, v ctxvar.AnyVar) {
 	if v == nil {
-		panic("ctxvarslog: " + fn + " called with a nil Var")
+		panic(fmt.Errorf("%w: ctxvarslog.%s called with a nil Var; pass the *ctxvar.Var itself", ctxvar.ErrNilVar, fn))
 	}
 }
 
@@ -87,7 +93,7 @@ func mustVar(fn string, v ctxvar.AnyVar) {
 // of the Vars the options name added. It panics if next is nil.
 func NewHandler(next slog.Handler, opts ...Option) *Handler {
 	if next == nil {
-		panic("ctxvarslog: NewHandler called with a nil slog.Handler")
+		panic(fmt.Errorf("%w: ctxvarslog.NewHandler called with a nil slog.Handler; pass the handler that formats the records, such as slog.NewJSONHandler(os.Stderr, nil)", ErrNilHandler))
 	}
 	h := &Handler{next: next}
 	for _, o := range opts {
@@ -111,7 +117,8 @@ func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	var buf [stackAttrs]slog.Attr
 	as := buf[:0]
-	for _, a := range h.vars {
+	for i := range h.vars {
+		a := &h.vars[i] // not a copy: the loop runs for every record
 		val, ok := a.v.ValueAny()
 		switch {
 		case !ok:

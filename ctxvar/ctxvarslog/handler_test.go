@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"reflect"
@@ -385,9 +386,12 @@ func TestMisuse(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			defer func() {
-				r := recover()
-				if s, _ := r.(string); !strings.HasPrefix(s, "ctxvarslog: ") {
-					t.Errorf("panic value %#v, want a message starting ctxvarslog: ", r)
+				err, _ := recover().(error)
+				if !errors.Is(err, ctxvarslog.ErrNilHandler) && !errors.Is(err, ctxvar.ErrNilVar) {
+					t.Fatalf("panic value %#v, want an error matching ErrNilHandler or ctxvar.ErrNilVar", err)
+				}
+				if !strings.Contains(err.Error(), "ctxvarslog.") {
+					t.Errorf("message %q does not name the call", err)
 				}
 			}()
 			f()
