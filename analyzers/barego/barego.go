@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/types"
 	"reflect"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -68,7 +69,7 @@ func newAnalyzer(settings func() *settings) *analysis.Analyzer {
 		Run: guard.Run(func(pass *analysis.Pass, at *guard.Position) (any, error) {
 			return run(pass, at, settings())
 		}),
-		FactTypes:  []analysis.Fact{new(Uses), new(Launcher), new(Binder)},
+		FactTypes:  []analysis.Fact{new(Uses), new(Launcher), new(Binder), new(SlogHandler)},
 		ResultType: reflect.TypeFor[*Starts](),
 	}
 }
@@ -82,6 +83,7 @@ func run(pass *analysis.Pass, at *guard.Position, s *settings) (any, error) {
 		return newStarts(s, nil), nil
 	}
 	pa := newPkgAnalysis(pass, at, s, rr.API)
+	pa.findHandlerVars()
 	pa.summarize()
 	pa.findWrappers()
 	pa.exportUsesFacts()
@@ -251,11 +253,13 @@ func (pa *pkgAnalysis) binderFor(call *ast.CallExpr, launcher *types.Func, i int
 
 // describe says what a function started with an empty Context would miss:
 // "requestID.Get sees none of the caller's values", "ctxvar.Spawn passes on an empty
-// Context".
+// Context", "slog.Info logs without requestID, which the ctxvarslog handler adds
+// from the Context".
 func (pa *pkgAnalysis) describe(sum *summary) string {
 	var parts []string
 	path := pa.pass.Pkg.Path()
-	if reads := sum.sortedReads(); len(reads) > 0 {
+	reads, logs := splitReads(sum.sortedReads())
+	if len(reads) > 0 {
 		var names []string
 		for _, r := range reads {
 			names = append(names, r.name().in(path)+"."+r.Method)
@@ -277,7 +281,42 @@ func (pa *pkgAnalysis) describe(sum *summary) string {
 		}
 		parts = append(parts, enumerate(names)+verb)
 	}
+	if len(logs) > 0 {
+		parts = append(parts, describeLogs(groupLogs(logs, path)))
+	}
 	return strings.Join(parts, " and ")
+}
+
+// describeLogs says which Vars log calls miss: "slog.Info logs without
+// requestID and user, which the ctxvarslog handler adds from the Context".
+// Log functions that miss the same Vars share a clause ("slog.Info and
+// slog.Error log without ..."); the others follow, "slog.Warn without user".
+func describeLogs(groups []logGroup) string {
+	type clause struct {
+		logs []string
+		vars []string
+	}
+	var clauses []clause
+	for _, g := range groups {
+		i := slices.IndexFunc(clauses, func(c clause) bool { return slices.Equal(c.vars, g.vars) })
+		if i < 0 {
+			clauses = append(clauses, clause{vars: g.vars})
+			i = len(clauses) - 1
+		}
+		clauses[i].logs = append(clauses[i].logs, g.log)
+	}
+	var text []string
+	for i, c := range clauses {
+		verb := " without "
+		if i == 0 {
+			verb = " logs without "
+			if len(c.logs) > 1 {
+				verb = " log without "
+			}
+		}
+		text = append(text, enumerate(c.logs)+verb+enumerate(c.vars))
+	}
+	return strings.Join(text, ", ") + ", which the ctxvarslog handler adds from the Context"
 }
 
 // enumerate joins names as prose: "a", "a and b", "a, b and c", and cuts

@@ -1,6 +1,9 @@
 package barego_test
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -132,7 +135,7 @@ type recordT struct{ failed bool }
 func (r *recordT) Errorf(format string, args ...any) { r.failed = true }
 
 func TestSuggestedFixes(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), barego.Analyzer, "./fix", "./fiximport", "./fixalias", "./fixnone")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), barego.Analyzer, "./fix", "./fiximport", "./fixalias", "./fixnone", "./fixslog")
 }
 
 // TestFixedCompiles builds and vets the fixed packages: the testdata module
@@ -144,5 +147,65 @@ func TestFixedCompiles(t *testing.T) {
 	}
 	dir := testmodule.Fixed(t, analysistest.TestData())
 	testmodule.Go(t, dir, "build", "./...")
-	testmodule.Go(t, dir, "vet", "./fix", "./fiximport", "./fixalias", "./fixnone")
+	testmodule.Go(t, dir, "vet", "./fix", "./fiximport", "./fixalias", "./fixnone", "./fixslog")
+}
+
+// TestRunContext checks ctxvar.RunContext, whose function runs in the
+// snapshot a context.Context carries, and ctxvar.WithCurrent, which carries
+// the Context on.
+func TestRunContext(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), barego.Analyzer, "./runcontext")
+}
+
+// TestSlog checks that logging through log/slog reads the Vars of the
+// ctxvarslog handlers a package builds or sees through its imports' facts.
+func TestSlog(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), barego.Analyzer, "./slogsetup", "./slogmid", "./slogapp", "./sloglib", "./slogself", "./slognone", "./slogaudit", "./slogboth")
+}
+
+// TestVetToolSlog checks the handler's Vars under go vet, whose driver gives
+// a package the facts of its direct imports only: slogapp sees slogsetup's
+// handler through the fact slogmid passes on.
+func TestVetToolSlog(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a vet tool")
+	}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	gomod := "module vettool\n\ngo 1.26.0\n\nrequire github.com/ctxvar/ctxvar v0.0.0\n\nreplace github.com/ctxvar/ctxvar => " + root + "\n"
+	main := `package main
+
+import (
+	"github.com/ctxvar/ctxvar/analyzers/barego"
+	"golang.org/x/tools/go/analysis/unitchecker"
+)
+
+func main() { unitchecker.Main(barego.Analyzer) }
+`
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range map[string]string{"go.mod": gomod, "main.go": main, "go.sum": string(sum)} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+	tool := filepath.Join(dir, "barego")
+	build := exec.Command("go", "build", "-o", tool, ".")
+	build.Dir, build.Env = dir, env
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the vet tool: %v\n%s", err, out)
+	}
+	vet := exec.Command("go", "vet", "-vettool="+tool, "./slogapp")
+	vet.Dir, vet.Env = "testdata", env
+	out, _ := vet.CombinedOutput()
+	want := "app.go:20:2: goroutine started with go runs with an empty Context: slog.Info logs without slogsetup.Config.Region, slogsetup.RequestID and slogsetup.User"
+	if !strings.Contains(string(out), want) {
+		t.Errorf("go vet did not report go slogmid.Log(...) in slogapp; want %q in\n%s", want, out)
+	}
 }

@@ -112,7 +112,8 @@ type calleeInfo struct {
 	dynamic bool // an interface method: its calls have no static callee
 
 	// action is the action of its calls, nil when they cannot matter:
-	// a function of another package that has no Uses fact.
+	// a function of another package that has no Uses fact (unless it logs
+	// through log/slog where a ctxvarslog handler reads Vars).
 	action *action
 
 	// mayLaunch is set when a call of it may run a function argument on
@@ -137,6 +138,8 @@ func (pa *pkgAnalysis) calleeInfo(fn *types.Func) *calleeInfo {
 	local := fn.Pkg() == pa.pass.Pkg
 	if local || pa.funcSummary(fn) != nil {
 		info.action = &action{kind: evCall, callee: fn}
+	} else {
+		info.action = pa.logAction(fn)
 	}
 	// Its Launcher fact alone tells, and spares a look-up of its Binder
 	// fact, which roles would make too.

@@ -9,9 +9,11 @@
 // every Var.Get in it sees only the Var's default, GetOr its fallback, and
 // Lookup reports no value, whatever its parent had set. barego reports a go
 // statement, and a call that runs a function on another goroutine, when that
-// function reads a context variable (Get, GetOr, Lookup) or carries the
-// Context on (ctxvar.Copy, Spawn, Bind, BindErr, BindArg), directly or
-// through the functions it calls, in any package.
+// function reads a context variable (Get, GetOr, Lookup, ValueAny), logs
+// through log/slog where a ctxvarslog handler adds Vars to the records (see
+// Logging below), or carries the Context on (ctxvar.Copy, WithCurrent,
+// Spawn, Bind, BindErr, BindArg), directly or through the functions it
+// calls, in any package.
 //
 // This is the Go form of a gotcha of Python's contextvars: asyncio copies the
 // Context into every task it creates, but a callback scheduled by hand, as
@@ -71,7 +73,13 @@
 // does; its calls are, when the function they pass uses the Context. A
 // function that hands its func parameter to ctxvar.Spawn, Bind, BindErr or
 // BindArg, or to a spawner (see Options), is not a launcher but a Spawn: its
-// calls are fine.
+// calls are fine. So are the calls of a function that hands its func
+// parameter to ctxvar.RunContext, which runs it in the snapshot of a
+// context.Context (see below), also on a goroutine of its own:
+//
+//	func AsyncIn(ctx context.Context, fn func()) {
+//		go func() { ctxvar.RunContext(ctx, fn) }()
+//	}
 //
 // What counts as using the Context. barego reports only the Vars that a
 // function may read, on some path, before a Set of that Var on that path:
@@ -81,15 +89,16 @@
 // value, or of an interface method declared outside the standard library)
 // counts as a Set of every Var; and a deferred call counts as running after
 // every Set of its function. A function that carries the Context on (Copy,
-// Spawn, Bind, BindErr, BindArg) uses it, unless it surely set some Var
-// first or hands it to a function that barego can resolve and that does not
-// use it.
+// WithCurrent, Spawn, Bind, BindErr, BindArg) uses it, unless it surely set
+// some Var first or hands it to a function that barego can resolve and that
+// does not use it.
 //
 // barego follows static calls of functions and methods, in the package and,
 // through facts, in the packages it imports; recursion is fine. It does not
 // follow calls through interfaces or func values, nor function literals that
 // are not called where they are written: a literal handed to c.Run runs in
-// c, not in the goroutine's Context. A goroutine whose function enters a
+// c, not in the goroutine's Context, and one handed to ctxvar.RunContext in
+// the snapshot of its context.Context. A goroutine whose function enters a
 // Context itself, such as go c.Run(fn) with c a *ctxvar.Context, carries a
 // snapshot and is not reported. Vars are identified when they are
 // package-level variables or fields of package-level struct types; reads of
@@ -97,6 +106,91 @@
 // not reported. A field is named as the code reads it: Config.Region when
 // read through the package-level variable Config, Settings.Region, by its
 // type, when read through another value. Test files are checked too.
+//
+// The context.Context bridge. ctxvar.WithCurrent stores a snapshot of the
+// goroutine's current Context in a context.Context, as Copy takes one: a
+// goroutine started with go that calls it snapshots an empty Context, and is
+// reported as one that calls Copy is:
+//
+//	go func() {
+//		ctx := ctxvar.WithCurrent(ctx) // an empty snapshot
+//		ctxvar.RunContext(ctx, cleanup)
+//	}()
+//
+//	goroutine started with go runs with an empty Context: ctxvar.WithCurrent passes on an empty Context; start it with ctxvar.Spawn
+//
+// Take the snapshot where the values are set, and enter it at the other end
+// with ctxvar.RunContext, which runs its function in the snapshot, not in
+// the Context of the goroutine that calls it, as c.Run runs its function in
+// c: a goroutine or a launcher's function that does its work inside
+// RunContext is not reported.
+//
+//	ctx = ctxvar.WithCurrent(ctx)
+//	context.AfterFunc(ctx, func() {
+//		ctxvar.RunContext(ctx, cleanup) // fine: cleanup sees the values set before WithCurrent
+//	})
+//	go func() {
+//		ctxvar.RunContext(ctx, func() { use(requestID.Get()) }) // fine
+//	}()
+//
+// barego does not check what the context.Context carries: a snapshot taken
+// in an empty Context, or none at all, is the business of the code that
+// made it. ctxvar.NewContext, which stores a snapshot of the Context it is
+// given, and ctxvar.FromContext read no goroutine's Context.
+//
+// Logging. A ctxvarslog handler (package
+// github.com/ctxvar/ctxvar/ctxvar/ctxvarslog) adds to every log record the
+// values its Vars have in the Context of the goroutine that logs: a
+// goroutine that starts with an empty Context logs without them. Where the
+// package, or a package it imports, directly or not, builds a handler with
+// ctxvarslog.NewHandler whose options name Vars, a call of log/slog that
+// logs (slog.Debug, Info, Warn, Error, Log and LogAttrs, their Context
+// variants, and the methods of *slog.Logger of those names) reads those
+// Vars, as GetOr would:
+//
+//	var logger = slog.New(ctxvarslog.NewHandler(slog.NewJSONHandler(os.Stdout, nil),
+//		ctxvarslog.Vars(requestID, user)))
+//
+//	func handle(id string) {
+//		defer requestID.Reset(requestID.Set(id))
+//		go func() {
+//			logger.Info("audit") // logged without requestID and user
+//		}()
+//	}
+//
+// is reported as
+//
+//	goroutine started with go runs with an empty Context: slog.(*Logger).Info logs without requestID and user, which the ctxvarslog handler adds from the Context; start it with ctxvar.Spawn
+//
+// and fixed as any other goroutine that reads Vars:
+//
+//	ctxvar.Spawn(func() {
+//		logger.Info("audit") // logged with the caller's requestID and user
+//	})
+//
+// A Var the goroutine surely set before the call is not missing. The Vars
+// of a handler are those that its options, written as arguments of
+// NewHandler, name with ctxvarslog.Vars and ctxvarslog.Attr, where barego
+// can identify them as it identifies the Vars read; an option held in a
+// variable or passed with ..., and a Var held as a ctxvar.AnyVar, add none,
+// and a handler that names none does not count.
+//
+// barego cannot follow where a handler goes (slog.SetDefault, a logger
+// passed around), so it takes every handler built to be installed, and
+// every call of log/slog, through any logger, to reach it. Where a program
+// builds several handlers, a call reads the Vars that all of them add. A
+// handler built but never installed, or a logger that goes to another
+// handler, can thus make a report; say so in a directive:
+//
+//	//lint:ignore barego the metrics logger has no ctxvarslog handler
+//	go metrics.Info("tick")
+//
+// Where no package in the import graph builds a handler, calls of log/slog
+// read nothing: a library cannot know how its logger is set up. A function
+// is summarized with what its own package sees: a function of a library
+// that sees no handler reads nothing by logging, also where a program that
+// builds one calls it, and a caller that sees more handlers than the
+// function's package keeps of its log calls only the Vars all of them add.
 //
 // Suggested fixes. The fixes keep what a go statement evaluates at once:
 // its function value, a method value's receiver and its arguments are
@@ -170,10 +264,13 @@
 // off (ctxvarlint -barego=false).
 //
 // Facts. barego exports three facts about functions: Uses (the Vars a
-// function may read before setting them, the runtime functions by which it
-// carries the Context on, and the Vars it may set), Launcher (the func
-// parameters it runs on another goroutine) and Binder (the func parameters
-// it binds to its caller's Context). Its result, a *Starts, tells the
+// function may read before setting them, its calls of log/slog among them,
+// the runtime functions by which it carries the Context on, and the Vars it
+// may set), Launcher (the func parameters it runs on another goroutine) and
+// Binder (the func parameters it binds to its caller's Context); and one
+// about packages, SlogHandler (the Vars that the ctxvarslog handlers the
+// package builds or sees through its imports' facts add to log records,
+// which it passes on to its importers). Its result, a *Starts, tells the
 // analyzers that require barego which func parameters of the functions a
 // package calls are launched and which spawned, by the same rules as
 // barego's own checks.

@@ -28,10 +28,16 @@ func compareVarRef(a, b VarRef) int {
 	return cmp.Or(cmp.Compare(a.Pkg, b.Pkg), cmp.Compare(a.Name, b.Name))
 }
 
-// A Read is a call of one of a Var's reading methods.
+// A Read is a call of one of a Var's reading methods, or a call of log/slog
+// that a ctxvarslog handler turns into one.
 type Read struct {
 	Var    VarRef
-	Method string // Get, GetOr or Lookup
+	Method string // Get, GetOr, Lookup or ValueAny; "" for a Read of a log call
+
+	// Log names the log/slog function or method whose records a ctxvarslog
+	// handler adds the Var to (slog.Info, slog.(*Logger).Info), for a Read
+	// of a log call; it is "" for a call of the Var's method.
+	Log string
 
 	// Via names the Var as the code that reads it does, when that is not
 	// as Var does: a field of a package-level struct variable is read
@@ -50,13 +56,15 @@ func (r Read) name() VarRef {
 
 // compareRead orders reads by the names they show.
 func compareRead(a, b Read) int {
-	return cmp.Or(compareVarRef(a.name(), b.name()), cmp.Compare(a.Method, b.Method), compareVarRef(a.Var, b.Var))
+	return cmp.Or(cmp.Compare(a.Log, b.Log), compareVarRef(a.name(), b.name()), cmp.Compare(a.Method, b.Method), compareVarRef(a.Var, b.Var))
 }
 
 // Uses is the fact of a function that uses the Context of the goroutine that
 // calls it, directly or through the functions it calls: it reads Vars that it
-// has not set first, or it carries the Context elsewhere. A goroutine that
-// starts in such a function needs its parent's Context.
+// has not set first (logging through log/slog reads the Vars of a ctxvarslog
+// handler, where its package sees one built: see SlogHandler), or it carries
+// the Context elsewhere. A goroutine that starts in such a function needs its
+// parent's Context.
 //
 // Sets lists the Vars the function may set, so that a caller that reads a
 // Var after calling it does not count as reading it empty.
@@ -73,8 +81,12 @@ func (*Uses) AFact() {}
 
 func (u *Uses) String() string {
 	var parts []string
-	if len(u.Reads) > 0 {
-		parts = append(parts, "reads "+joinReads(u.Reads, u.Pkg, ", "))
+	calls, logs := splitReads(u.Reads)
+	if len(calls) > 0 {
+		parts = append(parts, "reads "+joinReads(calls, u.Pkg, ", "))
+	}
+	for _, g := range groupLogs(logs, u.Pkg) {
+		parts = append(parts, g.log+" logs "+strings.Join(g.vars, ", "))
 	}
 	if len(u.Carries) > 0 {
 		parts = append(parts, "carries "+joinCarries(u.Carries, ", "))
@@ -98,6 +110,42 @@ func joinReads(reads []Read, pkg, sep string) string {
 		names = append(names, r.name().in(pkg)+"."+r.Method)
 	}
 	return strings.Join(names, sep)
+}
+
+// splitReads splits sorted reads into the calls of Var methods and the
+// reads of log calls, keeping their order.
+func splitReads(reads []Read) (calls, logs []Read) {
+	for _, r := range reads {
+		if r.Log == "" {
+			calls = append(calls, r)
+		} else {
+			logs = append(logs, r)
+		}
+	}
+	return calls, logs
+}
+
+// A logGroup is a log function and the Vars its calls log without, as code
+// in a package names them.
+type logGroup struct {
+	log  string
+	vars []string
+}
+
+// groupLogs groups the reads of log calls, sorted by compareRead, by log
+// function.
+func groupLogs(logs []Read, pkg string) []logGroup {
+	var groups []logGroup
+	for _, r := range logs {
+		if len(groups) == 0 || groups[len(groups)-1].log != r.Log {
+			groups = append(groups, logGroup{log: r.Log})
+		}
+		g := &groups[len(groups)-1]
+		if name := r.name().in(pkg); !slices.Contains(g.vars, name) {
+			g.vars = append(g.vars, name)
+		}
+	}
+	return groups
 }
 
 func joinCarries(carries []string, sep string) string {

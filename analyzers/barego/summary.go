@@ -36,6 +36,10 @@ type pkgAnalysis struct {
 
 	launcher Launcher // where calleeInfo imports a fact, only to know it is there
 
+	// handlerVars are the Vars that the ctxvarslog handlers the package
+	// sees add to log records, sorted by name: calls of log/slog read them.
+	handlerVars []HandlerVar
+
 	// fieldOwners names each field of a package-level struct type as
 	// Type.field, per package, so that a field holding a Var can be named.
 	fieldOwners map[*types.Package]map[*types.Var]string
@@ -71,6 +75,7 @@ const (
 	evSet                    // a Set, or a call of code that may set any Var
 	evCarry                  // a runtime function that takes the Context along
 	evCall                   // a static call, whose callee's summary applies
+	evLog                    // a call of log/slog: reads of the ctxvarslog handler's Vars
 )
 
 // An action is what a call does with its goroutine's Context. Most are
@@ -79,6 +84,7 @@ const (
 type action struct {
 	kind    eventKind
 	read    *Read   // evRead
+	reads   []*Read // evLog
 	set     *VarRef // evSet, unless setAny
 	setAny  bool    // a Set of a Var that cannot be identified, or a call of unknown code
 	carry   string
@@ -261,7 +267,7 @@ func (pa *pkgAnalysis) summarize() {
 			return false
 		}
 		for _, e := range fn.events {
-			if e.kind == evRead || e.kind == evCarry || (e.kind == evCall && pa.calleeMayUse(e.action)) {
+			if e.kind == evRead || e.kind == evLog || e.kind == evCarry || (e.kind == evCall && pa.calleeMayUse(e.action)) {
 				fn.mayUse = true
 				return true
 			}
@@ -408,6 +414,12 @@ func (pa *pkgAnalysis) apply(sum *summary, e *action, filter varState) bool {
 		if !filter.has(e.read.Var) {
 			grew = sum.addRead(e.read)
 		}
+	case evLog:
+		for _, r := range e.reads {
+			if !filter.has(r.Var) && sum.addRead(r) {
+				grew = true
+			}
+		}
 	case evCarry:
 		if filter.empty() && pa.carriesToUser(e) {
 			grew = sum.addCarry(e.carry)
@@ -418,7 +430,7 @@ func (pa *pkgAnalysis) apply(sum *summary, e *action, filter varState) bool {
 			return false
 		}
 		for _, r := range cs.reads {
-			if !filter.has(r.Var) && sum.addRead(r) {
+			if !filter.has(r.Var) && (r.Log == "" || pa.logsVar(r.Var)) && sum.addRead(r) {
 				grew = true
 			}
 		}
@@ -549,10 +561,13 @@ func (pa *pkgAnalysis) flow(fn *fnode) {
 }
 
 // classifyCall classifies a call: a Var read or Set, a runtime function
-// that carries the Context, or a static call of a function that may use or
-// set Vars. It returns nil for calls that cannot matter: calls of functions
-// of other packages that have no Uses fact, or calls of func values and
-// interface methods that cannot set Vars. The event it returns is a
+// that carries the Context, a call of log/slog where a ctxvarslog handler
+// reads Vars, or a static call of a function that may use or set Vars. It
+// returns nil for calls that cannot matter: calls of functions of other
+// packages that have no Uses fact, calls of the runtime's other functions
+// (c.Run and ctxvar.RunContext run their function in another Context than
+// the goroutine's, and what it sets stays there), or calls of func values
+// and interface methods that cannot set Vars. The event it returns is a
 // template, which the events of the call copy.
 //
 // callee is typeutil.Callee's result for the call, a function's generic
@@ -586,7 +601,7 @@ func (pa *pkgAnalysis) classifyCall(call *ast.CallExpr, callee types.Object, inf
 			return &action{kind: evSet, set: &v}
 		case pa.api.IsContextCarrier(fn):
 			e := &action{kind: evCarry, carry: fn.Name()}
-			if fn != pa.api.Copy && len(call.Args) == 1 {
+			if fn != pa.api.Copy && fn != pa.api.WithCurrent && len(call.Args) == 1 {
 				e.carried = call.Args[0]
 			}
 			return e

@@ -74,10 +74,11 @@
 //     (*testing.T).Run, (*testing.B).Run and (*testing.F).Fuzz: each runs on
 //     a goroutine of its own;
 //   - function literals passed directly to ctxvar.Spawn, ctxvar.Bind,
-//     ctxvar.BindErr, ctxvar.BindArg or (*ctxvar.Context).Run, which run them
-//     in a Context of their own: a Spawned goroutine's state is released when
-//     it returns, a Bound function runs in a fresh copy at each call, and a
-//     Set inside Run is meant to persist in that Context.
+//     ctxvar.BindErr, ctxvar.BindArg, (*ctxvar.Context).Run or
+//     ctxvar.RunContext, which run them in a Context of their own: a
+//     Spawned goroutine's state is released when it returns, a Bound
+//     function, like RunContext's, runs in a fresh copy that is dropped when
+//     it returns, and a Set inside Run is meant to persist in that Context.
 //
 // A function literal started with a bare go statement is checked like any
 // other function: its goroutine's state is not released when it exits, but

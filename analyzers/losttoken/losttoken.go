@@ -180,7 +180,7 @@ func (c *checker) setPositions() []token.Pos {
 // interesting holds the names of the functions whose calls collect looks
 // at: Set, and those whose function arguments build a Context of their own.
 var interesting = map[string]bool{
-	"Set": true, "Spawn": true, "Bind": true, "BindErr": true, "BindArg": true, "Run": true, "Fuzz": true,
+	"Set": true, "Spawn": true, "Bind": true, "BindErr": true, "BindArg": true, "Run": true, "RunContext": true, "Fuzz": true,
 }
 
 // calledName returns the name of the identifier that call's function
@@ -222,14 +222,14 @@ func (c *checker) set(fn *function, call *ast.CallExpr, stack []ast.Node) {
 }
 
 // runsInOwnContext reports whether callee, a call's static callee, is
-// Spawn, Bind, BindErr, BindArg or (*Context).Run, which run their function
-// arguments in a Context of their own.
+// Spawn, Bind, BindErr, BindArg, (*Context).Run or RunContext, which run
+// their function arguments in a Context of their own.
 func (c *checker) runsInOwnContext(callee *types.Func) bool {
 	if callee == nil {
 		return false
 	}
 	switch callee.Origin() {
-	case c.api.Spawn, c.api.Bind, c.api.BindErr, c.api.BindArg, c.api.ContextRun:
+	case c.api.Spawn, c.api.Bind, c.api.BindErr, c.api.BindArg, c.api.ContextRun, c.api.RunContext:
 		return true
 	}
 	return false

@@ -13,7 +13,7 @@ import (
 )
 
 func TestAnalyzer(t *testing.T) {
-	results := analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), losttoken.Analyzer, "./a", "./b", "./c", "./indirect")
+	results := analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), losttoken.Analyzer, "./a", "./b", "./c", "./indirect", "./runcontext")
 
 	// analysistest matches messages only; check the related information,
 	// which points at the return statement reachable without the token:

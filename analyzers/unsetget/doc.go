@@ -108,6 +108,52 @@
 // A function passed to any other function is not checked there: it may
 // run anywhere, at any time.
 //
+// ctxvar.RunContext(ctx, fn) runs fn on the calling goroutine in a copy of
+// the snapshot that ctx carries, as a Run of that snapshot would. fn is
+// checked against what was set where the snapshot was taken when the
+// function that calls RunContext takes it itself: ctx is a call of
+// ctxvar.WithCurrent (or of ctxvar.NewContext with ctxvar.Copy()), or a
+// local variable defined by one and never assigned again, which may be run
+// any number of times, since a snapshot does not change:
+//
+//	go func() {
+//		ctx := ctxvar.WithCurrent(context.Background())
+//		defer requestID.Reset(requestID.Set("job"))
+//		ctxvar.RunContext(ctx, func() {
+//			log.Print(requestID.Get()) // reported: unset where WithCurrent took the snapshot
+//		})
+//	}()
+//
+// is fixed by taking the snapshot once the Var is set:
+//
+//	go func() {
+//		defer requestID.Reset(requestID.Set("job"))
+//		ctx := ctxvar.WithCurrent(context.Background())
+//		ctxvar.RunContext(ctx, func() {
+//			log.Print(requestID.Get()) // fine
+//		})
+//	}()
+//
+// The same holds for go ctxvar.RunContext(ctx, fn), whose ctx is evaluated
+// before the new goroutine starts: fn runs there in the snapshot, as a
+// Spawn'd function runs in a copy of the Context.
+//
+// A snapshot taken elsewhere (ctx a parameter, a field, a variable of an
+// enclosing function, a context.Context derived from another with
+// context.WithCancel and the like, NewContext of a Context the analysis
+// cannot see) is unknown, and the Gets of fn are not reported, as those of
+// a Run of an unknown Context are not. A function that hands its func
+// parameter to RunContext is not a spawner: the function runs in the
+// snapshot of the context.Context it is given, not in its caller's Context,
+// and is not checked at the calls. Whatever fn sets stays in its copy of the
+// snapshot: RunContext restores the goroutine's Context when fn returns.
+//
+// Logging through a ctxvarslog handler is never reported: the handler reads
+// its Vars with ValueAny, which cannot panic, and leaves out of the record
+// those that have no value (barego reports the goroutines that log without
+// them). Handing a Var to ctxvarslog.Vars or ctxvarslog.Attr is not a use
+// under another name (see below): the handler only reads it.
+//
 // # Fixes
 //
 // Which fix is right is a choice only the author can make, so the analyzer
@@ -141,7 +187,11 @@
 //   - a Var used other than as the receiver of a method call (passed to a
 //     function, stored in a field or another variable) may be Set under
 //     another name: it counts as set from there on, and so does every such
-//     Var after a Set through a name the analyzer cannot identify;
+//     Var after a Set through a name the analyzer cannot identify (a Var
+//     handed to ctxvar.ValueIn, ctxvarslog.Vars or ctxvarslog.Attr, which
+//     only read it, is not);
+//   - the function given to ctxvar.RunContext, when the snapshot its
+//     context.Context carries was taken elsewhere;
 //   - a function with a deferred call that may recover (a function literal
 //     or function of the package that calls recover, or a function whose
 //     name says it recovers) does not pass on or report the panics of its

@@ -19,11 +19,12 @@ import (
 // Besides the Vars that are set, a state holds facts about the flow's
 // locals, numbered by the flow: that the Var was set before the Set that
 // returned a token, that the Var a deferred Reset restores was set before
-// its token's Set, and which Vars were set when a Context was copied.
+// its token's Set, and which Vars were set when a Context was copied or a
+// snapshot of it stored in a context.Context.
 type state struct {
 	vars  varSet   // the Vars that are set
 	local []uint64 // token and deferred-Reset facts, by tokNum and dfrNum
-	ctx   []varSet // by ctxNum: the Vars set when the Context was copied
+	ctx   []varSet // by ctxNum: the Vars set when the Context was copied, or its snapshot taken
 }
 
 func (f *flow) newState() *state {
@@ -141,10 +142,11 @@ type bodyInfo struct {
 	g        *cfg.CFG
 	tokens   map[*types.Var]bool    // locals that only ever hold tokens returned by Set
 	ctxs     map[*types.Var]bool    // locals defined once by ctxvar.Copy() and used once, by Run
+	snaps    map[*types.Var]bool    // locals defined once by ctxvar.WithCurrent and never assigned again
 	guards   map[*types.Var]int     // locals only ever assigned the ok result of a Var's Lookup, to its Var's number
 	tokNum   map[*types.Var]int     // numbers of the tokens' local facts
 	dfrNum   map[*ast.DeferStmt]int // numbers of the deferred Resets' local facts
-	ctxNum   map[*types.Var]int     // indexes of ctxs in state.ctx
+	ctxNum   map[*types.Var]int     // indexes of ctxs and snaps in state.ctx
 	nlocal   int                    // local facts
 	caseExpr map[ast.Expr]bool      // case expressions of switches with a tag: not conditions
 	defers   []*deferred

@@ -17,6 +17,7 @@ import (
 type local struct {
 	setRHS  int // assignments of a token returned by Set
 	copyDef int // definitions by ctxvar.Copy()
+	snapDef int // definitions by ctxvar.WithCurrent, or NewContext of ctxvar.Copy()
 	other   int // other assignments, in nested literals too, and address-taking
 	runs    int // uses as the receiver of Context.Run outside nested literals
 	uses    int
@@ -36,8 +37,8 @@ func (c *checker) newFlow(body *ast.BlockStmt) *flow {
 
 // prepare works out body's control-flow graph, its deferred calls, and the
 // locals whose values the analysis can follow (tokens, copied Contexts,
-// results of Lookup), which are those assigned only in the ways it
-// understands.
+// results of Lookup, context.Contexts that carry a snapshot taken here),
+// which are those assigned only in the ways it understands.
 func (c *checker) prepare(body *ast.BlockStmt) *bodyInfo {
 	// Most bodies have none of what the maps hold: they are made when
 	// needed.
@@ -54,7 +55,7 @@ func (c *checker) prepare(body *ast.BlockStmt) *bodyInfo {
 	for v, l := range p.locals {
 		switch {
 		case l.other > 0:
-		case l.setRHS > 0 && l.copyDef == 0 && l.lookups == 0:
+		case l.setRHS > 0 && l.copyDef == 0 && l.snapDef == 0 && l.lookups == 0:
 			if f.tokens == nil {
 				f.tokens = make(map[*types.Var]bool)
 				f.tokNum = make(map[*types.Var]int)
@@ -62,14 +63,27 @@ func (c *checker) prepare(body *ast.BlockStmt) *bodyInfo {
 			f.tokens[v] = true
 			f.tokNum[v] = f.nlocal
 			f.nlocal++
-		case l.copyDef == 1 && l.setRHS == 0 && l.lookups == 0 && l.runs == 1 && l.uses == 1:
+		case l.copyDef == 1 && l.setRHS == 0 && l.snapDef == 0 && l.lookups == 0 && l.runs == 1 && l.uses == 1:
 			if f.ctxs == nil {
 				f.ctxs = make(map[*types.Var]bool)
-				f.ctxNum = make(map[*types.Var]int)
+				if f.ctxNum == nil {
+					f.ctxNum = make(map[*types.Var]int)
+				}
 			}
 			f.ctxs[v] = true
 			f.ctxNum[v] = len(f.ctxNum)
-		case l.lookups > 0 && l.setRHS == 0 && l.copyDef == 0:
+		case l.snapDef == 1 && l.setRHS == 0 && l.copyDef == 0 && l.lookups == 0:
+			// A snapshot does not change: the local may be used any
+			// number of times, in loops too.
+			if f.snaps == nil {
+				f.snaps = make(map[*types.Var]bool)
+				if f.ctxNum == nil {
+					f.ctxNum = make(map[*types.Var]int)
+				}
+			}
+			f.snaps[v] = true
+			f.ctxNum[v] = len(f.ctxNum)
+		case l.lookups > 0 && l.setRHS == 0 && l.copyDef == 0 && l.snapDef == 0:
 			if f.guards == nil {
 				f.guards = make(map[*types.Var]int)
 			}
@@ -233,10 +247,10 @@ func (p *preparer) def(e ast.Expr, nested bool) {
 }
 
 // followable reports whether a local defined as the i'th of n from values
-// can be followed: whether it holds what Set, Copy or Lookup returns. Any
-// other definition counts as an assignment the analysis does not
-// understand, so that the local would not be followed anyway: it is not
-// recorded at all, which spares most locals.
+// can be followed: whether it holds what Set, Copy, Lookup or a call that
+// takes a snapshot (WithCurrent) returns. Any other definition counts as an
+// assignment the analysis does not understand, so that the local would not
+// be followed anyway: it is not recorded at all, which spares most locals.
 func (p *preparer) followable(values []ast.Expr, n, i int) bool {
 	var call *ast.CallExpr
 	switch {
@@ -250,7 +264,7 @@ func (p *preparer) followable(values []ast.Expr, n, i int) bool {
 	}
 	api := p.c.api
 	rt := p.c.callOf(call).rt
-	return rt != nil && (rt == api.Set || rt == api.Copy || rt == api.Lookup)
+	return rt != nil && (rt == api.Set || rt == api.Copy || rt == api.Lookup || p.c.takesSnapshot(call))
 }
 
 func (p *preparer) classify(v *types.Var, rhs ast.Expr, nested, define bool) {
@@ -267,6 +281,8 @@ func (p *preparer) classify(v *types.Var, rhs ast.Expr, nested, define bool) {
 		l.setRHS++
 	case define && c.api.Copy != nil && c.callOf(call).rt == c.api.Copy:
 		l.copyDef++
+	case define && c.takesSnapshot(call):
+		l.snapDef++
 	default:
 		l.other++
 	}

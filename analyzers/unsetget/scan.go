@@ -30,8 +30,11 @@ func (c *checker) scan() {
 	c.callees = make(map[*types.Func][]*types.Func)
 	c.starts = make([][]ast.Node, len(c.pass.Files))
 	// A use of a Var other than as the receiver of a method call
-	// (ValueIn only reads) lets it be Set under another name.
+	// (ValueIn only reads, and so do the ctxvarslog handlers that the
+	// Options of ctxvarslog.Vars and Attr build, which hold the Var as a
+	// ctxvar.AnyVar) lets it be Set under another name.
 	allowed := make(map[ast.Expr]bool)
+	slogAPI := ctxvarapi.SlogOf(c.pass.Pkg)
 	// The functions called, as opposed to used as values.
 	called := make(map[*ast.Ident]bool)
 	seen := make(map[*types.Func]bool)
@@ -75,6 +78,17 @@ func (c *checker) scan() {
 							allowed[ast.Unparen(ctxvarapi.Receiver(n))] = true
 						} else if rt == c.api.ValueIn && len(n.Args) == 2 {
 							allowed[ast.Unparen(n.Args[1])] = true
+						}
+					} else if slogAPI != nil && ci.static != nil && !n.Ellipsis.IsValid() {
+						switch ci.static {
+						case slogAPI.Vars:
+							for _, a := range n.Args {
+								allowed[ast.Unparen(a)] = true
+							}
+						case slogAPI.Attr:
+							if len(n.Args) == 2 {
+								allowed[ast.Unparen(n.Args[1])] = true
+							}
 						}
 					}
 					if len(ci.launched) > 0 {

@@ -188,3 +188,10 @@ func TestOneBarego(t *testing.T) {
 type recordT struct{ failed bool }
 
 func (r *recordT) Errorf(format string, args ...any) { r.failed = true }
+
+// TestRunContext checks the functions given to ctxvar.RunContext: against
+// the Vars set where ctxvar.WithCurrent took the snapshot, when the function
+// takes it; not at all when the snapshot comes from elsewhere.
+func TestRunContext(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), unsetget.Analyzer, "./runcontext", "./slogged")
+}

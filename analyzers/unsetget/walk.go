@@ -60,6 +60,17 @@ func (f *flow) node(n ast.Node, st *state) {
 	case *ast.ExprStmt:
 		f.expr(n.X, st)
 	case *ast.GoStmt:
+		if rc := f.c.api.RunContext; rc != nil && len(n.Call.Args) == 2 && f.c.callOf(n.Call).rt == rc {
+			// go ctxvar.RunContext(ctx, fn): ctx is evaluated here, and fn
+			// runs on the new goroutine in its snapshot, as a Spawn'd
+			// function runs in a copy of the Context.
+			k := len(f.findings)
+			f.runContext(n.Call, n.Call.Args[0], n.Call.Args[1], st)
+			for i := k; i < len(f.findings); i++ {
+				f.findings[i].async = true
+			}
+			return
+		}
 		// The function runs on a new goroutine, checked as an entry of its
 		// own; only the operands are evaluated here.
 		if _, ok := ast.Unparen(n.Call.Fun).(*ast.FuncLit); !ok {
@@ -98,7 +109,7 @@ func (f *flow) lhs(e ast.Expr, st *state) {
 }
 
 // bind records what assigning rhs to lhs tells: the old state of a token's
-// Var, or the contents of a copied Context.
+// Var, or the contents of a copied Context or of a snapshot.
 func (f *flow) bind(lhs, rhs ast.Expr, st *state) {
 	id, ok := ast.Unparen(lhs).(*ast.Ident)
 	if !ok {
@@ -115,7 +126,7 @@ func (f *flow) bind(lhs, rhs ast.Expr, st *state) {
 		if was, ok := f.preSet[call]; ok {
 			st.putLocal(f.tokNum[v], was)
 		}
-	case f.ctxs[v]:
+	case f.ctxs[v], f.snaps[v]:
 		st.ctx[f.ctxNum[v]] = *st.varsSet()
 	}
 }
@@ -338,6 +349,11 @@ func (f *flow) runtimeCall(call *ast.CallExpr, rt *types.Func, st *state) {
 			f.run(call, recv, call.Args[0], st)
 			return
 		}
+	case api.RunContext:
+		if len(call.Args) == 2 {
+			f.runContext(call, call.Args[0], call.Args[1], st)
+			return
+		}
 	}
 	f.exprs(call.Args, st)
 	if rt.Signature().Recv() == nil {
@@ -436,6 +452,53 @@ func (f *flow) run(call *ast.CallExpr, recv, arg ast.Expr, st *state) {
 	if !isFuncLit(arg) && f.c.funcRef(arg) == nil {
 		f.expr(arg, st)
 	}
+}
+
+// runContext handles ctxvar.RunContext(ctx, fn): fn runs on this goroutine
+// in a fresh copy of the snapshot ctx carries, and what it sets stays there.
+// The snapshot is known when ctx is taken here: a call of
+// ctxvar.WithCurrent (or ctxvar.NewContext of ctxvar.Copy()) written in the
+// call, or a local defined by one and never assigned again; fn is then
+// checked with the Vars set where the snapshot was taken. Otherwise the
+// snapshot was taken elsewhere, and fn is left alone, as for a Run of a
+// Context the analysis cannot see.
+func (f *flow) runContext(call *ast.CallExpr, ctx, arg ast.Expr, st *state) {
+	var start *varSet
+	switch x := ast.Unparen(ctx).(type) {
+	case *ast.CallExpr:
+		if f.c.takesSnapshot(x) {
+			f.expr(x, st)
+			start = st.varsSet()
+		}
+	case *ast.Ident:
+		if v := localVar(f.c.pass.TypesInfo, x); v != nil && f.snaps[v] {
+			start = st.ctx[f.ctxNum[v]].clone()
+		}
+	}
+	if start != nil {
+		f.carry(call, arg, start, st)
+		return
+	}
+	f.expr(ctx, st)
+	if !isFuncLit(arg) && f.c.funcRef(arg) == nil {
+		f.expr(arg, st)
+	}
+}
+
+// takesSnapshot reports whether call stores a snapshot of the calling
+// goroutine's current Context in a context.Context:
+// ctxvar.WithCurrent(parent), or ctxvar.NewContext(parent, ctxvar.Copy()).
+func (c *checker) takesSnapshot(call *ast.CallExpr) bool {
+	switch rt := c.callOf(call).rt; {
+	case rt == nil:
+		return false
+	case rt == c.api.WithCurrent:
+		return true
+	case rt == c.api.NewContext && len(call.Args) == 2:
+		arg, ok := ast.Unparen(call.Args[1]).(*ast.CallExpr)
+		return ok && c.api.Copy != nil && c.callOf(arg).rt == c.api.Copy
+	}
+	return false
 }
 
 // inCycle reports whether b can run more than once.

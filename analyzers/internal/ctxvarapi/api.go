@@ -23,9 +23,14 @@ type API struct {
 	Spawn, Bind, BindErr, BindArg       *types.Func
 	VarType, TokenType, ContextType     *types.TypeName
 	Get, GetOr, Lookup, Set, Reset      *types.Func // methods of *Var[T] (generic origins)
-	Name                                *types.Func // (*Var[T]).Name
+	Name, ValueAny                      *types.Func // (*Var[T]).Name and ValueAny
 	ContextCopy, ContextRun, ContextLen *types.Func
 	TokenVar, TokenOldValue             *types.Func
+
+	// The bridge to context.Context: WithCurrent stores a snapshot of the
+	// current Context in a context.Context, NewContext one of a given
+	// Context; FromContext and RunContext read it back.
+	WithCurrent, NewContext, FromContext, RunContext *types.Func
 }
 
 // Of returns the runtime's objects as pkg sees them, or nil when pkg cannot
@@ -58,8 +63,11 @@ func OfRuntime(rt *types.Package) *API {
 	a.VarType, a.TokenType, a.ContextType = tn("Var"), tn("Token"), tn("Context")
 	a.Get, a.GetOr, a.Lookup = method(a.VarType, "Get"), method(a.VarType, "GetOr"), method(a.VarType, "Lookup")
 	a.Set, a.Reset, a.Name = method(a.VarType, "Set"), method(a.VarType, "Reset"), method(a.VarType, "Name")
+	a.ValueAny = method(a.VarType, "ValueAny")
 	a.ContextCopy, a.ContextRun, a.ContextLen = method(a.ContextType, "Copy"), method(a.ContextType, "Run"), method(a.ContextType, "Len")
 	a.TokenVar, a.TokenOldValue = method(a.TokenType, "Var"), method(a.TokenType, "OldValue")
+	a.WithCurrent, a.NewContext = fn("WithCurrent"), fn("NewContext")
+	a.FromContext, a.RunContext = fn("FromContext"), fn("RunContext")
 	return a
 }
 
@@ -118,15 +126,30 @@ func (a *API) Callee(info *types.Info, call *ast.CallExpr) *types.Func {
 	return fn
 }
 
-// IsVarRead reports whether fn reads a Var: Get, GetOr or Lookup.
+// IsVarRead reports whether fn reads a Var: Get, GetOr, Lookup or
+// ValueAny, as a method of *Var[T] (a call through the AnyVar interface
+// names no Var).
 func (a *API) IsVarRead(fn *types.Func) bool {
-	return fn != nil && (fn == a.Get || fn == a.GetOr || fn == a.Lookup)
+	return fn != nil && (fn == a.Get || fn == a.GetOr || fn == a.Lookup || fn == a.ValueAny)
 }
 
 // IsContextCarrier reports whether fn takes the current Context along to run
-// code elsewhere: Copy, Spawn, Bind, BindErr or BindArg.
+// code elsewhere: Copy, WithCurrent, Spawn, Bind, BindErr or BindArg.
 func (a *API) IsContextCarrier(fn *types.Func) bool {
-	return fn != nil && (fn == a.Copy || fn == a.Spawn || fn == a.Bind || fn == a.BindErr || fn == a.BindArg)
+	return fn != nil && (fn == a.Copy || fn == a.WithCurrent || fn == a.Spawn || fn == a.Bind || fn == a.BindErr || fn == a.BindArg)
+}
+
+// IsVarType reports whether t is *Var[T] for some T.
+func (a *API) IsVarType(t types.Type) bool {
+	if a == nil || a.VarType == nil {
+		return false
+	}
+	ptr, ok := types.Unalias(t).(*types.Pointer)
+	if !ok {
+		return false
+	}
+	named, ok := types.Unalias(ptr.Elem()).(*types.Named)
+	return ok && named.Origin().Obj() == a.VarType
 }
 
 // Receiver returns the receiver expression of a method call such as
