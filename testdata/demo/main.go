@@ -9,11 +9,13 @@ import (
 	"flag"
 	"log"
 	"net/http"
+	"os"
 	"strings"
 
 	"example.com/demo/reqctx"
 	"example.com/demo/server"
 	"example.com/demo/worker"
+	"github.com/ctxvar/ctxvar/ctxvar/ctxvarhttp"
 )
 
 type upper struct{}
@@ -33,9 +35,12 @@ func (reversed) Lookup(user string) (string, error) {
 func main() {
 	addr := flag.String("addr", "localhost:8080", "address to listen on")
 	flag.Parse()
+	reqctx.InstallLogger(os.Stderr)
 	pool := worker.New(4)
 	defer pool.Close()
 	srv := &server.Server{Pool: pool, Shards: []server.Shard{upper{}, reversed{}}}
 	reqctx.Logf("listening on %s", *addr)
-	log.Fatal(http.ListenAndServe(*addr, srv))
+	// Each request runs in a Context of its own, with its request ID set
+	// from the X-Request-ID header (or generated).
+	log.Fatal(http.ListenAndServe(*addr, ctxvarhttp.Handler(srv, ctxvarhttp.RequestID(reqctx.RequestID, ""))))
 }

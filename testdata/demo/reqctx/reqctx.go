@@ -5,9 +5,11 @@ package reqctx
 
 import (
 	"fmt"
-	"log"
+	"io"
+	"log/slog"
 
 	"github.com/ctxvar/ctxvar/ctxvar"
+	"github.com/ctxvar/ctxvar/ctxvar/ctxvarslog"
 )
 
 // RequestID identifies the request being served; it is "-" outside one.
@@ -18,7 +20,15 @@ var RequestID = ctxvar.New("requestID", ctxvar.Default("-"))
 // with a LookupError.
 var User = ctxvar.New[string]("user")
 
-// Logf logs a line tagged with the current request ID.
+// InstallLogger makes slog's default logger write text lines to w, each
+// with the request ID and the user of the Context of the goroutine that
+// logs.
+func InstallLogger(w io.Writer) {
+	slog.SetDefault(slog.New(ctxvarslog.NewHandler(slog.NewTextHandler(w, nil),
+		ctxvarslog.Vars(RequestID, User))))
+}
+
+// Logf logs a line through slog, which adds the request's ID and user.
 func Logf(format string, args ...any) {
-	log.Printf("[%s] %s", RequestID.Get(), fmt.Sprintf(format, args...))
+	slog.Info(fmt.Sprintf(format, args...))
 }

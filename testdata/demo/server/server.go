@@ -27,11 +27,10 @@ type Server struct {
 	Shards []Shard
 }
 
-// ServeHTTP handles one request. net/http runs it on the connection's
-// goroutine, which serves the next request on that connection too.
+// ServeHTTP handles one request, in the request's Context that
+// ctxvarhttp.Handler gives it, with the request ID already set.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	reqctx.RequestID.Set(r.Header.Get("X-Request-ID"))
-	defer reqctx.User.Reset(reqctx.User.Set(r.URL.Query().Get("user")))
+	reqctx.User.Set(r.URL.Query().Get("user"))
 
 	slow := time.AfterFunc(time.Second, func() { reqctx.Logf("slow request %s", r.URL.Path) })
 	defer slow.Stop()
