@@ -74,3 +74,32 @@ func TestDemo(t *testing.T) {
 	// legacy still calls Delete, for which no fix exists.
 	build(t, dir, ".", "./reqctx", "./server", "./worker")
 }
+
+// TestREADMEShowsTheDemo checks that the findings the README quotes from
+// the demo are the demo's: each quoted line, up to an ellipsis, begins a
+// line of ctxvarlint.golden.
+func TestREADMEShowsTheDemo(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden, err := os.ReadFile(demoGolden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(readme), "Every\nfinding names the Var, the consequence and the fix:\n\n```\n")
+	block, _, ok2 := strings.Cut(after, "```")
+	if !ok || !ok2 {
+		t.Fatal("README.md has no block of the demo's findings after \"Every finding names the Var, the consequence and the fix:\"")
+	}
+	quoted := strings.Split(strings.TrimSpace(block), "\n")
+	if len(quoted) < 3 {
+		t.Fatalf("README.md quotes %d findings of the demo; want a few", len(quoted))
+	}
+	for _, q := range quoted {
+		q = strings.TrimSuffix(q, "...")
+		if !strings.Contains(string(golden), "testdata/demo/"+q) {
+			t.Errorf("README.md quotes a finding the demo does not report:\n%s", q)
+		}
+	}
+}
