@@ -74,11 +74,13 @@
 //     (*testing.T).Run, (*testing.B).Run and (*testing.F).Fuzz: each runs on
 //     a goroutine of its own;
 //   - function literals passed directly to ctxvar.Spawn, ctxvar.Bind,
-//     ctxvar.BindErr, ctxvar.BindArg, (*ctxvar.Context).Run or
-//     ctxvar.RunContext, which run them in a Context of their own: a
-//     Spawned goroutine's state is released when it returns, a Bound
-//     function, like RunContext's, runs in a fresh copy that is dropped when
-//     it returns, and a Set inside Run is meant to persist in that Context.
+//     ctxvar.BindErr, ctxvar.BindArg, (*ctxvar.Context).Run,
+//     ctxvar.RunContext or ctxvarhttp.Hook, which run them in a Context of
+//     their own: a Spawned goroutine's state is released when it returns, a
+//     Bound function, like RunContext's, runs in a fresh copy that is
+//     dropped when it returns, a Hook runs in the request's Context, which
+//     ends with the request, and a Set inside Run is meant to persist in
+//     that Context.
 //
 // A function literal started with a bare go statement is checked like any
 // other function: its goroutine's state is not released when it exits, but

@@ -38,6 +38,7 @@ var Analyzer = &analysis.Analyzer{
 type checker struct {
 	pass *analysis.Pass
 	api  *ctxvarapi.API
+	hook *types.Func // ctxvarhttp.Hook, or nil
 	r    *report.Reporter
 	ret  *returns
 }
@@ -50,6 +51,7 @@ func run(pass *analysis.Pass, at *guard.Position) (any, error) {
 	c := &checker{
 		pass: pass,
 		api:  api,
+		hook: ctxvarapi.HTTPHookOf(pass.Pkg),
 		r:    report.New(pass),
 		ret:  newReturns(pass.TypesInfo, pass.Files),
 	}
@@ -181,6 +183,7 @@ func (c *checker) setPositions() []token.Pos {
 // at: Set, and those whose function arguments build a Context of their own.
 var interesting = map[string]bool{
 	"Set": true, "Spawn": true, "Bind": true, "BindErr": true, "BindArg": true, "Run": true, "RunContext": true, "Fuzz": true,
+	"Hook": true,
 }
 
 // calledName returns the name of the identifier that call's function
@@ -222,8 +225,9 @@ func (c *checker) set(fn *function, call *ast.CallExpr, stack []ast.Node) {
 }
 
 // runsInOwnContext reports whether callee, a call's static callee, is
-// Spawn, Bind, BindErr, BindArg, (*Context).Run or RunContext, which run
-// their function arguments in a Context of their own.
+// Spawn, Bind, BindErr, BindArg, (*Context).Run, RunContext or
+// ctxvarhttp.Hook, which run their function arguments in a Context of their
+// own.
 func (c *checker) runsInOwnContext(callee *types.Func) bool {
 	if callee == nil {
 		return false
@@ -232,7 +236,7 @@ func (c *checker) runsInOwnContext(callee *types.Func) bool {
 	case c.api.Spawn, c.api.Bind, c.api.BindErr, c.api.BindArg, c.api.ContextRun, c.api.RunContext:
 		return true
 	}
-	return false
+	return c.hook != nil && callee == c.hook
 }
 
 // isSubtest reports whether fn, a call's static callee, is

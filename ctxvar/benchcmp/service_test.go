@@ -89,7 +89,6 @@ func ctxvarService(out slog.Handler) http.Handler {
 	})
 	return ctxvarhttp.Handler(handler,
 		ctxvarhttp.RequestID(svcReqID, "X-Request-ID"),
-		//lint:ignore losttoken the request's Context ends with the request
 		ctxvarhttp.Hook(func(r *http.Request) { svcUser.Set(r.Header["X-User"][0]) }),
 	)
 }

@@ -88,7 +88,6 @@ func ExampleHook() {
 		fmt.Fprintf(w, "user=%s", exUser.GetOr("anonymous"))
 	}), ctxvarhttp.Hook(func(r *http.Request) {
 		if u, _, ok := r.BasicAuth(); ok {
-			//lint:ignore losttoken a Hook runs in the request's Context, which ends with it
 			exUser.Set(u)
 		}
 	}))

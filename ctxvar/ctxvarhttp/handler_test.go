@@ -573,7 +573,6 @@ func TestHooks(t *testing.T) {
 		ctxvarhttp.Hook(func(r *http.Request) {
 			record("hook1 id=" + reqID.GetOr("-") + " service=" + service.GetOr("-") + " a=" + varA.GetOr("-"))
 			if u := r.Header.Get("X-User"); u != "" {
-				//lint:ignore losttoken a Hook runs in the request's Context, which ends with it
 				user.Set(u)
 			}
 		}),
