@@ -334,7 +334,7 @@ func Render(w io.Writer, d *Data) Result {
 		"Set+Reset rows: \"unset\" — the Var has no value before the loop; \"set\" — it was set to 0 once before it; Python's rows have the same two setups.",
 		"context.Value depth 10 looks up the first-added key, 10 nodes from the Context used.",
 		"server, service and middleware rows: ns/op is wall time per request over the RunParallel workers.",
-		"service rows: an HTTP handler called as net/http calls it sets a request ID and a user, starts two goroutines that read both, waits, and logs one record to which the logger's handler adds both; ctxvar: ctxvarhttp.Handler, two Set+Reset, ctxvar.Spawn, a ctxvarslog.Handler; context.Context: two context.WithValue, go with the ctx, a handler that reads the ctx.",
+		"service rows: a request through middleware that sets a request ID (the header's, checked and echoed) and a user, to a handler that starts two goroutines that read both, waits, and logs one record to which the logger's handler adds both; ctxvar: ctxvarhttp.Handler with RequestID and a Hook, ctxvar.Spawn, a ctxvarslog.Handler; context.Context: two middleware that each derive the ctx with context.WithValue and pass it on with r.WithContext, go with the ctx, a handler that reads the ctx.",
 		"B/goroutine: live heap after collection (runtime/metrics /gc/heap/live:bytes) with 100,000 goroutines of the kind parked, less the same for 100,000 parked bare goroutines, ÷ 100,000; goroutine stacks are not heap and not counted; spread = largest − smallest.")
 	byReason := map[string][]string{} // skip reason -> labels
 	for l, why := range d.Skipped {
