@@ -1,9 +1,12 @@
 package losttoken_test
 
 import (
+	"bytes"
+	"encoding/gob"
 	"fmt"
 	"go/ast"
 	"go/token"
+	"reflect"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
@@ -13,7 +16,7 @@ import (
 )
 
 func TestAnalyzer(t *testing.T) {
-	results := analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), losttoken.Analyzer, "./a", "./b", "./c", "./indirect", "./runcontext")
+	results := analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), losttoken.Analyzer, "./a", "./b", "./c", "./indirect", "./runcontext", "./helpers", "./usehelpers", "./funcvalues")
 
 	// analysistest matches messages only; check the related information,
 	// which points at the return statement reachable without the token:
@@ -80,4 +83,27 @@ func enclosingFunc(files []*ast.File, pos token.Pos) *ast.FuncDecl {
 func TestFixesCompile(t *testing.T) {
 	dir := testmodule.Fixed(t, analysistest.TestData())
 	testmodule.Go(t, dir, "test", "-count=1", "-vet=off", "-run=^$", "./...")
+}
+
+// TestHelperFactGob checks that the Helper fact survives the gob encoding
+// that drivers such as go vet use to pass facts between packages.
+func TestHelperFactGob(t *testing.T) {
+	in := &losttoken.Helper{Pkg: "example.com/p", Results: []losttoken.Result{
+		{Index: 0, Var: losttoken.VarRef{Root: losttoken.RootGlobal, Pkg: "example.com/q", PkgName: "q", Name: "Tenant"}},
+		{Index: 1, Restore: true, Var: losttoken.VarRef{Root: losttoken.RootParam, Name: "s", Param: 2, Fields: []string{"v"}}},
+	}}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(in); err != nil {
+		t.Fatal(err)
+	}
+	out := new(losttoken.Helper)
+	if err := gob.NewDecoder(&buf).Decode(out); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(in, out) {
+		t.Errorf("decoded %#v, want %#v", out, in)
+	}
+	if got, want := out.String(), "result 1 returns the token of q.Tenant.Set; result 2 returns a func that resets the token of s.v.Set"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
 }

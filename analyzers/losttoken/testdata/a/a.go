@@ -156,14 +156,17 @@ func discardedPromoted(e embeds, id string) {
 	e.Set(id) // want `the token returned by e\.Set is discarded`
 }
 
-// A function literal stored in a variable can run anywhere: it is checked.
+// A function literal stored in a package-level variable can run anywhere:
+// it is checked.
 var stored = func(id string) {
 	requestID.Set(id) // want `discarded`
 }
 
+// A literal stored in a local that is only passed to Spawn runs in a
+// Context of its own, like one passed directly: silent.
 func literalInVariable(id string) {
 	f := func() {
-		requestID.Set(id) // want `discarded`
+		requestID.Set(id)
 	}
 	ctxvar.Spawn(f)
 }
@@ -184,7 +187,7 @@ func literalCalledAtOnce(id string) {
 // Token variables not used on every path.
 
 func usedInOneBranch(id string) error {
-	tok := requestID.Set(id) // want `the tok variable returned by requestID\.Set is not used on all paths \(possible Context leak\): the return statement on line 192 can be reached without it, and requestID's previous value is not restored there; call requestID\.Reset\(tok\) on every path, or defer it right after the Set`
+	tok := requestID.Set(id) // want `the tok variable returned by requestID\.Set is not used on all paths \(possible Context leak\): the return statement on line 195 can be reached without it, and requestID's previous value is not restored there; call requestID\.Reset\(tok\) on every path, or defer it right after the Set`
 	if id == "" {
 		requestID.Reset(tok)
 		return errEmpty
@@ -202,7 +205,7 @@ func earlyReturn(id string) error {
 }
 
 func fallsOffTheEnd(id string) {
-	t := user.Set(id) // want `the t variable returned by user\.Set is not used on all paths \(possible Context leak\): the end of the function on line 209 can be reached`
+	t := user.Set(id) // want `the t variable returned by user\.Set is not used on all paths \(possible Context leak\): the end of the function on line 212 can be reached`
 	if id == "x" {
 		user.Reset(t)
 	}
@@ -271,16 +274,16 @@ func resetOnBothPaths(id string) error {
 	return process()
 }
 
-func returned(id string) *ctxvar.Token[string] {
+func returned(id string) *ctxvar.Token[string] { // want returned:"returns the token of requestID.Set"
 	return requestID.Set(id)
 }
 
-func returnedVar(id string) *ctxvar.Token[string] {
+func returnedVar(id string) *ctxvar.Token[string] { // want returnedVar:"returns the token of requestID.Set"
 	tok := requestID.Set(id)
 	return tok
 }
 
-func namedResult(id string) (tok *ctxvar.Token[string]) {
+func namedResult(id string) (tok *ctxvar.Token[string]) { // want namedResult:"returns the token of requestID.Set"
 	tok = requestID.Set(id)
 	return
 }
@@ -432,12 +435,15 @@ func oldValueRead(id string) string {
 	return old
 }
 
-// Method values and func values hide the Set: silent.
+// A method value in a local variable never reassigned is a Set of its
+// receiver.
 
 func methodValue(id string) {
 	set := requestID.Set
-	set(id)
+	set(id) // want `the token returned by set \(requestID\.Set\) is discarded: the previous value is never restored; reset it with defer requestID\.Reset\(set\(id\)\)`
 }
+
+// A func value of unknown origin hides the Set: silent.
 
 func funcValue(set func(string) *ctxvar.Token[string], id string) {
 	set(id)
@@ -538,4 +544,30 @@ func boundArgInstantiated() func(int) {
 	return ctxvar.BindArg[int](func(n int) {
 		user.Set("n")
 	})
+}
+
+// _ = tok refers to the token: a use, as _ = cancel is for lostcancel.
+
+func blankOnly(id string) {
+	tok := requestID.Set(id)
+	_ = tok
+}
+
+func blankInLoop(ids []string) {
+	for _, id := range ids {
+		tok := requestID.Set(id)
+		_ = tok
+	}
+}
+
+func blankThenReset(id string) {
+	tok := requestID.Set(id)
+	_ = tok
+	requestID.Reset(tok)
+}
+
+func blankOfAnother(id string) {
+	tok := requestID.Set(id)
+	other := tok
+	_ = other
 }

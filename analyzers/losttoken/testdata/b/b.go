@@ -11,7 +11,7 @@ func set[T any](v *ctxvar.Var[T], x T) {
 	v.Set(x) // want `the token returned by v\.Set is discarded: the previous value is never restored; reset it with defer v\.Reset\(v\.Set\(x\)\)`
 }
 
-func setAndKeep[T any](v *ctxvar.Var[T], x T) *ctxvar.Token[T] {
+func setAndKeep[T any](v *ctxvar.Var[T], x T) *ctxvar.Token[T] { // want setAndKeep:"returns the token of v.Set"
 	return v.Set(x)
 }
 
@@ -54,7 +54,7 @@ func instantiated() {
 
 func genericMethodValue[T any](v *ctxvar.Var[T], x T) {
 	set := v.Set
-	set(x)
+	set(x) // want `the token returned by set \(v\.Set\) is discarded`
 }
 
 // Suppressed with a directive on the line above or on the same line.
