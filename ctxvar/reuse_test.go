@@ -401,6 +401,7 @@ func TestReuseWorkerPool(t *testing.T) {
 
 	// Bind at submission: each task runs in a fresh copy of its submitter's
 	// Context, whatever an earlier task on the worker did.
+	//lint:ignore barego the subtest binds its own Context, which starts empty on purpose
 	t.Run("Bind at submission", func(t *testing.T) {
 		p := newPool(call)
 		defer p.stop()

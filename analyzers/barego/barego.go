@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/ctxvar/ctxvar/analyzers/internal/docs"
+	"github.com/ctxvar/ctxvar/analyzers/internal/funcvals"
 	"github.com/ctxvar/ctxvar/analyzers/internal/guard"
 	"github.com/ctxvar/ctxvar/analyzers/internal/reach"
 	"github.com/ctxvar/ctxvar/analyzers/internal/report"
@@ -92,13 +93,13 @@ func run(pass *analysis.Pass, at *guard.Position, s *settings) (any, error) {
 
 	r := report.New(pass)
 	for _, f := range pa.files {
-		for _, n := range f.checks {
-			at.At(n.Pos())
-			switch n := n.(type) {
+		for _, c := range f.checks {
+			at.At(c.node.Pos())
+			switch n := c.node.(type) {
 			case *ast.GoStmt:
-				pa.checkGo(r, f.file, n)
+				pa.checkGo(r, f.file, c, n)
 			case *ast.CallExpr:
-				pa.checkLaunch(r, f.file, n)
+				pa.checkLaunch(r, f.file, c, n)
 			}
 		}
 	}
@@ -107,24 +108,56 @@ func run(pass *analysis.Pass, at *guard.Position, s *settings) (any, error) {
 
 func (pa *pkgAnalysis) exportUsesFacts() {
 	for obj, fn := range pa.decls {
-		if !fn.sum.empty() {
-			pa.pass.ExportObjectFact(obj, fn.sum.fact(pa.pass.Pkg.Path()))
+		if fn.sum.empty() {
+			continue
 		}
+		// A parameter of obj, by index: the receiver is -1, and another
+		// function's parameter (none should reach here) is left out.
+		index := func(p *types.Var) int {
+			if i, ok := pa.params[p]; ok && paramAt(obj, i) == p {
+				return i
+			}
+			return -2
+		}
+		u := fn.sum.fact(pa.pass.Pkg.Path(), index)
+		u.ParamReads = slices.DeleteFunc(u.ParamReads, func(r ParamRead) bool { return r.Param == -2 })
+		if len(u.ParamReads) == 0 {
+			u.ParamReads = nil
+		}
+		if slices.ContainsFunc(u.ParamSets, func(p ParamVar) bool { return p.Param == -2 }) {
+			u.ParamSets = slices.DeleteFunc(u.ParamSets, func(p ParamVar) bool { return p.Param == -2 })
+			u.SetsAny = true
+		}
+		if len(u.ParamSets) == 0 {
+			u.ParamSets = nil
+		}
+		if fn.sum.usesContext() {
+			u.Loop = pa.loopOf(fn)
+		}
+		pa.pass.ExportObjectFact(obj, u)
 	}
 }
 
 // checkGo reports a go statement whose function uses the Context.
-func (pa *pkgAnalysis) checkGo(r *report.Reporter, file *ast.File, g *ast.GoStmt) {
-	sum := pa.actionSummary(pa.classifyCall(g.Call, typeutil.Callee(pa.info, g.Call), nil))
+func (pa *pkgAnalysis) checkGo(r *report.Reporter, file *ast.File, c check, g *ast.GoStmt) {
+	a := pa.classifyCall(g.Call, typeutil.Callee(pa.info, g.Call), nil)
+	sum := pa.actionSummary(a, g.Call)
 	if !sum.usesContext() || r.Suppressed(g.Pos()) {
 		return
 	}
 	d := analysis.Diagnostic{
-		Pos:     g.Pos(),
-		End:     g.End(),
-		Message: "goroutine started with go runs with an empty Context: " + pa.describe(sum) + "; start it with ctxvar.Spawn",
+		Pos: g.Pos(),
+		End: g.End(),
 	}
-	if fix := pa.goFix(file, g); fix != nil {
+	if loop := pa.actionLoop(a); loop != nil {
+		// Spawn here would freeze the values of whoever ran this code
+		// into every unit of work the loop ever serves.
+		d.Message = "goroutine started with go runs with an empty Context: " + pa.describe(sum) + "; " + pa.loopAdvice(c, g.Call.Fun, loop)
+		r.Report(d)
+		return
+	}
+	d.Message = "goroutine started with go runs with an empty Context: " + pa.describe(sum) + "; start it with ctxvar.Spawn"
+	if fix := pa.goFix(file, c, g); fix != nil {
 		d.SuggestedFixes = []analysis.SuggestedFix{*fix}
 	}
 	r.Report(d)
@@ -132,12 +165,19 @@ func (pa *pkgAnalysis) checkGo(r *report.Reporter, file *ast.File, g *ast.GoStmt
 
 // checkLaunch reports a call of a launcher whose function arguments use the
 // Context.
-func (pa *pkgAnalysis) checkLaunch(r *report.Reporter, file *ast.File, call *ast.CallExpr) {
+func (pa *pkgAnalysis) checkLaunch(r *report.Reporter, file *ast.File, c check, call *ast.CallExpr) {
 	launcher, idx := pa.launchedArgs(call)
 	for _, i := range idx {
 		arg := call.Args[i]
-		sum := pa.valueSummary(arg)
+		a := pa.valueAction(arg)
+		sum := pa.actionSummary(a, nil)
 		if !sum.usesContext() || r.Suppressed(arg.Pos()) {
+			continue
+		}
+		prefix := fmt.Sprintf("%s runs its function on another goroutine with an empty Context: %s; ",
+			displayName(launcher), pa.describe(sum))
+		if loop := pa.actionLoop(a); loop != nil {
+			r.Report(analysis.Diagnostic{Pos: arg.Pos(), End: arg.End(), Message: prefix + pa.loopAdvice(c, arg, loop)})
 			continue
 		}
 		binder := pa.binderFor(call, launcher, i)
@@ -146,10 +186,9 @@ func (pa *pkgAnalysis) checkLaunch(r *report.Reporter, file *ast.File, call *ast
 			advice = "wrap the function with ctxvar." + binder
 		}
 		d := analysis.Diagnostic{
-			Pos: arg.Pos(),
-			End: arg.End(),
-			Message: fmt.Sprintf("%s runs its function on another goroutine with an empty Context: %s; %s",
-				displayName(launcher), pa.describe(sum), advice),
+			Pos:     arg.Pos(),
+			End:     arg.End(),
+			Message: prefix + advice,
 		}
 		if binder != "" {
 			if fix := pa.wrapFix(file, arg, binder); fix != nil {
@@ -161,31 +200,66 @@ func (pa *pkgAnalysis) checkLaunch(r *report.Reporter, file *ast.File, call *ast
 }
 
 // actionSummary returns the summary of what a call's action does with the
-// Context.
-func (pa *pkgAnalysis) actionSummary(a *action) *summary {
+// Context; call binds the parameters of the function it calls, and is nil
+// for a function that runs with arguments of its launcher's.
+func (pa *pkgAnalysis) actionSummary(a *action, call *ast.CallExpr) *summary {
 	if a == nil {
 		return nil
 	}
 	s := new(summary)
-	pa.apply(s, a, varState{})
+	pa.apply(s, a, call, varState{})
 	return s
 }
 
-// valueSummary returns the summary of the function a func-valued
-// expression denotes, when it can be resolved: a function literal, a
-// function, or a method value or expression of a concrete type.
-func (pa *pkgAnalysis) valueSummary(e ast.Expr) *summary {
+// valueAction returns the action of calling, with arguments that do not
+// matter, the function a func-valued expression denotes, when it can be
+// resolved: a function literal, a function, a method value or expression
+// of a concrete type, or a local variable (or a field or element of a
+// local literal) that funcvals resolves.
+func (pa *pkgAnalysis) valueAction(e ast.Expr) *action {
 	if lit, ok := ast.Unparen(e).(*ast.FuncLit); ok {
-		if fn := pa.lits[lit]; fn != nil {
-			return &fn.sum
+		return &action{kind: evCall, lit: lit}
+	}
+	if fn := pa.funcValue(e); fn != nil {
+		return pa.funcAction(fn)
+	}
+	vals, ok := pa.funcValues().Values(e)
+	if !ok {
+		return nil
+	}
+	var alts []*action
+	for _, v := range vals {
+		var a *action
+		switch v.Kind {
+		case funcvals.Nil:
+			a = nilCall
+		case funcvals.Lit:
+			a = &action{kind: evCall, lit: v.Lit}
+		case funcvals.Func, funcvals.MethodExpr:
+			a = pa.funcAction(v.Func)
+		case funcvals.Method:
+			if !isInterfaceMethod(v.Func) {
+				a = pa.funcAction(v.Func)
+			}
 		}
+		if a == nil {
+			return nil
+		}
+		alts = append(alts, a)
+	}
+	if len(alts) == 1 {
+		return alts[0]
+	}
+	return &action{kind: evMulti, alts: alts}
+}
+
+// funcAction returns the action of calling fn: nil for the runtime's
+// functions, which are no Context's users but its means.
+func (pa *pkgAnalysis) funcAction(fn *types.Func) *action {
+	if pa.api != nil && fn.Pkg() == pa.api.Pkg && fn.Pkg() != pa.pass.Pkg {
 		return nil
 	}
-	fn := pa.funcValue(e)
-	if fn == nil || (pa.api != nil && fn.Pkg() == pa.api.Pkg && fn.Pkg() != pa.pass.Pkg) {
-		return nil
-	}
-	return pa.funcSummary(fn.Origin())
+	return &action{kind: evCall, callee: fn.Origin()}
 }
 
 // funcValue returns the function a func-valued expression names without
@@ -258,7 +332,7 @@ func (pa *pkgAnalysis) binderFor(call *ast.CallExpr, launcher *types.Func, i int
 func (pa *pkgAnalysis) describe(sum *summary) string {
 	var parts []string
 	path := pa.pass.Pkg.Path()
-	reads, logs := splitReads(sum.sortedReads())
+	reads, logs := splitReads(sum.shownReads())
 	if len(reads) > 0 {
 		var names []string
 		for _, r := range reads {

@@ -1,9 +1,15 @@
 package barego_test
 
 import (
+	"cmp"
+	"flag"
+	"fmt"
+	"go/format"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -134,8 +140,128 @@ type recordT struct{ failed bool }
 
 func (r *recordT) Errorf(format string, args ...any) { r.failed = true }
 
+var update = flag.Bool("update", false, "rewrite the .golden files of the packages whose suggested fixes TestSuggestedFixes checks")
+
+// fixPackages are the testdata packages whose suggested fixes the .golden
+// files hold.
+var fixPackages = []string{"./fix", "./fiximport", "./fixalias", "./fixnone", "./fixslog", "./funcvals", "./params", "./paramlib", "./methods", "./loops", "./looplib", "./fixstyle"}
+
 func TestSuggestedFixes(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), barego.Analyzer, "./fix", "./fiximport", "./fixalias", "./fixnone", "./fixslog")
+	if *update {
+		for file, fixed := range appliedFixes(t, fixPackages) {
+			formatted, err := format.Source(fixed)
+			if err != nil {
+				t.Fatalf("%s: the fixes leave a file that does not parse: %v", file, err)
+			}
+			if err := os.WriteFile(file+".golden", formatted, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), barego.Analyzer, fixPackages...)
+}
+
+// TestFixesFormatted checks that the suggested fixes, applied as they are,
+// leave gofmt's layout, but for the alignment of the comments that end
+// lines, which depends on the lines around an edit: drivers that do not
+// format what they fix, as editors applying a code action, leave tidy
+// code.
+func TestFixesFormatted(t *testing.T) {
+	for file, fixed := range appliedFixes(t, fixPackages) {
+		formatted, err := format.Source(fixed)
+		if err != nil {
+			t.Errorf("%s: the fixes leave a file that does not parse: %v", file, err)
+			continue
+		}
+		if got, want := unaligned(fixed), unaligned(formatted); got != want {
+			t.Errorf("%s: the fixes leave a file gofmt changes:\n%s", file, lineDiff(got, want))
+		}
+	}
+}
+
+// unaligned returns src with the white space before each line's trailing
+// comment reduced to one space.
+func unaligned(src []byte) string {
+	return trailingSpace.ReplaceAllString(string(src), " //")
+}
+
+var trailingSpace = regexp.MustCompile(`(?m)(\S)[ \t]+//`)
+
+// lineDiff shows the lines that differ between got and want.
+func lineDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	var out strings.Builder
+	for i := 0; i < max(len(g), len(w)); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			fmt.Fprintf(&out, "line %d:\n\tfixed: %q\n\tgofmt: %q\n", i+1, gl, wl)
+		}
+	}
+	return out.String()
+}
+
+// appliedFixes runs barego on the packages and applies the first fix of
+// each diagnostic to the files, without formatting them: it returns each
+// fixed file's contents by name. An edit that several diagnostics make,
+// such as adding an import, counts once.
+func appliedFixes(t *testing.T, pkgs []string) map[string][]byte {
+	t.Helper()
+	type edit struct {
+		start, end int
+		text       string
+	}
+	edits := make(map[string][]edit)
+	done := make(map[string]bool) // files fixed from one package already: its test variant fixes them again
+	for _, r := range analysistest.Run(t, analysistest.TestData(), barego.Analyzer, pkgs...) {
+		fset := r.Pass.Fset
+		seen := make(map[string]bool)
+		for _, d := range r.Diagnostics {
+			if len(d.SuggestedFixes) == 0 {
+				continue
+			}
+			for _, e := range d.SuggestedFixes[0].TextEdits {
+				tf := fset.File(e.Pos)
+				name := tf.Name()
+				if done[name] {
+					continue
+				}
+				seen[name] = true
+				ed := edit{tf.Offset(e.Pos), tf.Offset(e.End), string(e.NewText)}
+				if !slices.Contains(edits[name], ed) {
+					edits[name] = append(edits[name], ed)
+				}
+			}
+		}
+		for name := range seen {
+			done[name] = true
+		}
+	}
+	out := make(map[string][]byte)
+	for name, es := range edits {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.SortFunc(es, func(a, b edit) int { return cmp.Or(a.start-b.start, a.end-b.end) })
+		var b []byte
+		last := 0
+		for _, e := range es {
+			if e.start < last {
+				t.Fatalf("%s: overlapping edits at offset %d", name, e.start)
+			}
+			b = append(b, src[last:e.start]...)
+			b = append(b, e.text...)
+			last = e.end
+		}
+		out[name] = append(b, src[last:]...)
+	}
+	return out
 }
 
 // TestFixedCompiles builds and vets the fixed packages: the testdata module
@@ -147,7 +273,7 @@ func TestFixedCompiles(t *testing.T) {
 	}
 	dir := testmodule.Fixed(t, analysistest.TestData())
 	testmodule.Go(t, dir, "build", "./...")
-	testmodule.Go(t, dir, "vet", "./fix", "./fiximport", "./fixalias", "./fixnone", "./fixslog")
+	testmodule.Go(t, dir, append([]string{"vet"}, fixPackages...)...)
 }
 
 // TestRunContext checks ctxvar.RunContext, whose function runs in the

@@ -12,7 +12,14 @@ import (
 // source: go statements and the calls that may launch.
 type fileChecks struct {
 	file   *ast.File
-	checks []ast.Node
+	checks []check
+}
+
+// A check is a go statement or a call that may launch, with where it is.
+type check struct {
+	node ast.Node
+	body *ast.BlockStmt // of the innermost function around it
+	decl *ast.FuncDecl  // the declaration around it, if any
 }
 
 // collect walks each file once. It registers every function with a body, a
@@ -26,6 +33,8 @@ func (pa *pkgAnalysis) collect() {
 		fn       *fnode // nil when the function is not summarized
 		depth    int    // the depth of its node in the walk
 		register bool   // register the literals in it: false in a declaration without an object
+		body     *ast.BlockStmt
+		decl     *ast.FuncDecl
 	}
 	for _, f := range pa.pass.Files {
 		fc := &fileChecks{file: f}
@@ -68,8 +77,9 @@ func (pa *pkgAnalysis) collect() {
 					pa.at.At(n.Body.Lbrace)
 					decl = pa.newNode(n.Body)
 					pa.decls[obj] = decl
+					pa.registerParams(obj.Signature())
 				}
-				stack = append(stack, scope{decl, depth, obj != nil})
+				stack = append(stack, scope{decl, depth, obj != nil, n.Body, n})
 			case *ast.FuncLit:
 				var lit *fnode
 				register := top().register
@@ -77,11 +87,46 @@ func (pa *pkgAnalysis) collect() {
 					pa.at.At(n.Body.Lbrace)
 					lit = pa.newNode(n.Body)
 					pa.lits[n] = lit
+					sig, _ := pa.info.TypeOf(n).(*types.Signature)
+					pa.registerParams(sig)
 				}
-				stack = append(stack, scope{lit, depth, register})
+				stack = append(stack, scope{lit, depth, register, n.Body, top().decl})
 			case *ast.GoStmt:
-				fc.checks = append(fc.checks, n)
+				fc.checks = append(fc.checks, check{n, top().body, top().decl})
 				goCall = n.Call
+			case *ast.AssignStmt:
+				for _, lhs := range n.Lhs {
+					pa.noteWrite(lhs)
+				}
+			case *ast.IncDecStmt:
+				pa.noteWrite(n.X)
+			case *ast.RangeStmt:
+				if n.Tok == token.ASSIGN {
+					for _, e := range []ast.Expr{n.Key, n.Value} {
+						if e != nil {
+							pa.noteWrite(e)
+						}
+					}
+				}
+			case *ast.UnaryExpr:
+				if n.Op == token.AND {
+					pa.noteWrite(n.X)
+				}
+			case *ast.SliceExpr:
+				if t := pa.info.TypeOf(n.X); t != nil && isArray(t) {
+					pa.noteWrite(n.X) // slicing an array takes its address
+				}
+			case *ast.SelectorExpr:
+				// x.M, with M's receiver a pointer and x not, takes &x.
+				if id, ok := n.X.(*ast.Ident); ok {
+					if v, ok := pa.info.Uses[id].(*types.Var); ok && (pa.isParam(v) || v.Parent() == pa.pass.Pkg.Scope()) {
+						if sel, ok := pa.info.Selections[n]; ok && sel.Kind() == types.MethodVal && !sel.Indirect() {
+							if m, ok := sel.Obj().(*types.Func); ok && isPointerType(m.Signature().Recv().Type()) && !isPointerType(v.Type()) {
+								pa.noteWrite(id)
+							}
+						}
+					}
+				}
 			case *ast.DeferStmt:
 				deferCall = n.Call
 			case *ast.CallExpr:
@@ -91,7 +136,7 @@ func (pa *pkgAnalysis) collect() {
 					info = pa.calleeInfo(fn)
 				}
 				if info != nil && info.mayLaunch {
-					fc.checks = append(fc.checks, n)
+					fc.checks = append(fc.checks, check{n, top().body, top().decl})
 				}
 				if fn := top().fn; fn != nil && n != goCall { // a go statement's call runs elsewhere
 					if a := pa.classifyCall(n, callee, info); a != nil {
@@ -153,4 +198,14 @@ type callRecord struct {
 	call     *ast.CallExpr
 	action   *action
 	deferred bool // the call of a defer statement
+}
+
+func isPointerType(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Pointer)
+	return ok
+}
+
+func isArray(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Array)
+	return ok
 }

@@ -94,18 +94,135 @@
 // does not use it.
 //
 // barego follows static calls of functions and methods, in the package and,
-// through facts, in the packages it imports; recursion is fine. It does not
-// follow calls through interfaces or func values, nor function literals that
-// are not called where they are written: a literal handed to c.Run runs in
-// c, not in the goroutine's Context, and one handed to ctxvar.RunContext in
-// the snapshot of its context.Context. A goroutine whose function enters a
+// through facts, in the packages it imports; recursion is fine. It follows
+// calls of local variables that hold functions, and of the fields and
+// elements of local literals, as far as it can tell what they hold (see
+// Functions in variables). It does not follow calls through interfaces,
+// nor of func values it cannot tell (parameters, package-level variables,
+// results of calls, map elements), nor function literals that are not
+// called where they are written: a literal handed to c.Run runs in c, not
+// in the goroutine's Context, and one handed to ctxvar.RunContext in the
+// snapshot of its context.Context. A goroutine whose function enters a
 // Context itself, such as go c.Run(fn) with c a *ctxvar.Context, carries a
 // snapshot and is not reported. Vars are identified when they are
-// package-level variables or fields of package-level struct types; reads of
-// other Vars (a local variable holding a Var, a Var returned by a call) are
-// not reported. A field is named as the code reads it: Config.Region when
-// read through the package-level variable Config, Settings.Region, by its
-// type, when read through another value. Test files are checked too.
+// package-level variables or fields of package-level struct types, also
+// where the code passes them to a function that reads them (see Vars
+// passed as arguments); reads of other Vars (a local variable holding a
+// Var, a Var returned by a call) are not reported. A field is named as the
+// code reads it: Config.Region when read through the package-level
+// variable Config, Settings.Region, by its type, when read through another
+// value. Test files are checked too.
+//
+// Functions in variables. Code seldom starts the function it writes in
+// place: it stores it first, in a local variable, or in a struct or slice
+// literal, and starts it, or hands it to a launcher, later:
+//
+//	work := func() { log.Print(requestID.Get()) }
+//	go work()                         // reported
+//	time.AfterFunc(time.Second, work) // reported: wrap work with ctxvar.Bind
+//	h := handlers{start: s.run}
+//	go h.start()                      // reported when s.run reads Vars
+//	for _, task := range []func(){setup, serve} {
+//		go task()                     // reported when setup and serve read Vars
+//	}
+//
+// barego starts what the variable may hold where the goroutine starts: the
+// values of the assignments that may reach the go statement (or the call)
+// through the function's control flow, or all of its assignments when a
+// function literal reads it, as that runs later. It reports only when each
+// of those functions uses the Context, and names the reads of the first:
+// a variable that may hold a function that does not, or nil, is silent.
+// So is one it cannot tell: a parameter, a variable whose address is
+// taken, one assigned in a function literal (which may run at any time),
+// or one assigned anything it cannot tell in turn (a call's result, a
+// parameter, a map element, a channel receive, one of a call's several
+// results). A field or element counts when the variable holds a struct,
+// slice or array literal (or the address of a struct literal) that nothing
+// changes afterwards: it is assigned nowhere else, has no field or element
+// assigned, no address taken, no method called, no slice taken, and, for
+// a pointer or a slice, which other code could share, it is used only to
+// read a field or element, to range over, or in len or cap. The same
+// holds for calls of such variables in the functions barego summarizes: a
+// call of one counts as a call of each function it may hold, for the Vars
+// they may set, and reads what the first reads when each of them uses the
+// Context. The fix starts the variable itself, ctxvar.Spawn(work), or
+// wraps it, ctxvar.Bind(work).
+//
+// Vars passed as arguments. A function that reads or sets a Var that a
+// parameter holds, a *ctxvar.Var[T], or a struct (or pointer to one) whose
+// fields hold Vars, generic or not, is summarized as reading or setting
+// its parameter; each call reads or sets the Var its argument names:
+//
+//	func logWith(v *ctxvar.Var[string]) { log.Print(v.Get()) }
+//
+//	go logWith(traceVar) // reported: traceVar.Get sees none of the caller's values
+//	time.AfterFunc(time.Second, func() { total(metricVar) }) // reported when total reads its parameter
+//	go regionOf(&Config) // reported: Config.Region.Get, as the argument names it
+//
+// The argument names a Var as barego names Vars read directly: a
+// package-level variable, or a field of one, or of a package-level struct
+// type, and a receiver counts as a parameter. A function that passes its
+// parameter on reads it in turn, across packages through facts; a Set of a
+// parameter counts as a Set of the argument's Var at each call, and as a
+// Set of every Var where the argument names none. An argument that names
+// no Var (a local variable, a call's result) binds nothing, but a read
+// through a parameter's field still reads that field's Var, named by its
+// type (Settings.Region) as before. A parameter that its function
+// assigns, in whole or in part, or takes the address of, no longer holds
+// the caller's argument: its reads are named as before, or not at all.
+//
+// Other spellings of the API. A method expression called as a function,
+// (*ctxvar.Var[string]).Get(requestID), reads its first argument; a method
+// value stored and called later, get := requestID.Get, then get(), reads
+// the Var it was taken from; and a method of a type parameter or an
+// interface parameter called on a parameter,
+//
+//	func read[V interface{ Get() string }](v V) string { return v.Get() }
+//
+//	go read(requestID) // reported: requestID.Get sees none of the caller's values
+//
+// reads the Var its argument names where that argument is statically a
+// *ctxvar.Var[T], whose method of that name is one of the reading methods;
+// the call through the constraint counts as a call of unknown code
+// otherwise, which may set any Var. What stays unseen: calls through an
+// interface value (a *ctxvar.Var[T] stored in a variable or field of an
+// interface type, or passed as one), and a Var held in a local variable;
+// a type argument that is not a *ctxvar.Var[T] where the call is written
+// (a type parameter of the caller, whose own callers are then followed in
+// turn); method values of Vars that barego cannot name; and reflection.
+//
+// Goroutines that serve a stream of work. A goroutine that runs a loop
+// over its jobs, as a pool's worker does, outlives any one unit of work:
+// starting it with Spawn would copy the values of whoever started it, a
+// constructor's caller, into every job it ever runs. barego tells such a
+// goroutine by the function it starts: one with, in its own body (not in
+// the function literals in it, nor in the functions it calls), a range
+// over a channel, or a for statement without a condition that receives
+// from a channel (in a receive expression or a select statement), where
+// the channel carries functions (jobs), or is held in a field or a
+// package-level variable (a pool's or a server's, a ticker's C). A go
+// statement or launcher that starts such a function, directly or through
+// a variable that holds only it, and that uses the Context, is reported
+// with other advice, and without a fix:
+//
+//	func New(n int) *Pool {
+//		p := &Pool{jobs: make(chan func())}
+//		for range n {
+//			go p.work() // work logs, then runs the jobs it receives
+//		}
+//		return p
+//	}
+//
+//	goroutine started with go runs with an empty Context: requestID.Get sees none of the caller's values; the goroutine started by New runs p.work, a loop that outlives one unit of work; bind each job to its submitter's Context at submission with ctxvar.Bind(job) instead
+//
+// The advice names ctxvar.Bind, BindErr or BindArg when the loop receives
+// functions that one of them fits; for other jobs it says to capture the
+// Context where each is submitted, with ctxvar.Copy, and to run the job
+// inside its Run. A loop with a condition (for i := 0; i < n; i++), over a
+// slice, or over a local channel or a parameter that carries no functions
+// (a consumer of the caller's own fan-out) is one unit of work, and gets
+// the usual advice and fix. The Uses fact of a function tells its
+// importers whether it is such a loop.
 //
 // The context.Context bridge. ctxvar.WithCurrent stores a snapshot of the
 // goroutine's current Context in a context.Context, as Copy takes one: a
@@ -194,24 +311,48 @@
 //
 // Suggested fixes. The fixes keep what a go statement evaluates at once:
 // its function value, a method value's receiver and its arguments are
-// evaluated at the go statement, before the goroutine starts. So
+// evaluated at the go statement, before the goroutine starts. They leave
+// an operand in place where evaluating it in the new goroutine gives what
+// the go statement gives, so that the fix reads as hand-written code:
 //
-//	go func() { ... }()  becomes  ctxvar.Spawn(func() { ... })
-//	go work()            becomes  ctxvar.Spawn(work)
-//	go s.run()           becomes  ctxvar.Spawn(s.run)
+//	go func() { ... }()        becomes  ctxvar.Spawn(func() { ... })
+//	go work()                  becomes  ctxvar.Spawn(work)
+//	go s.run()                 becomes  ctxvar.Spawn(s.run)
+//	go s.notify(o)             becomes  ctxvar.Spawn(func() { s.notify(o) })
+//	go func(i int) { ... }(i)  becomes  ctxvar.Spawn(func() { ... })
 //
-// (the method value evaluates s at once, as the go statement did), and a go
-// statement with arguments binds them, except constants and functions, to
-// fresh variables first:
+// An operand stays in place when it is a constant, a function, the address
+// of a variable, a local variable or parameter that nothing may change
+// after the go statement, an unexported package-level variable that the
+// package never assigns, a field of such a struct variable reached through
+// no pointer, or a composite literal of those. A local variable may not
+// change when no assignment to it, or to its fields or array elements,
+// follows the go statement in the source or comes in a function literal;
+// no assignment before it is in a loop around the go statement of which it
+// is not a variable of its own for each iteration (one declared in the
+// loop's body, or, from Go 1.22 on, in its header); its address is never
+// taken (by &, a method with a pointer receiver, or slicing an array); it
+// is not a named result; and, where the go statement is in a function
+// literal that captures it or in a function with a goto, it is assigned
+// nowhere but in its declaration. A method value's receiver stays in
+// place when it is such a variable and no pointer is followed to reach or
+// copy the receiver, or when the method takes the variable's address.
 //
-//	go send(ch, msg, 3)
+// Other operands, such as a call, an index expression, a variable assigned
+// later in a loop, or an exported package-level variable, are bound first
+// to fresh variables named after the parameters they are passed to (a
+// method value, to f):
+//
+//	go s.notify(current())
 //
 // becomes
 //
-//	{
-//		a0, a1 := ch, msg
-//		ctxvar.Spawn(func() { send(a0, a1, 3) })
-//	}
+//	o := current()
+//	ctxvar.Spawn(func() { s.notify(o) })
+//
+// in a block of their own where the go statement is labeled, or its
+// function has a goto statement that could jump over them; the comment at
+// the end of the go statement's line stays on the Spawn's.
 //
 // The import of github.com/ctxvar/ctxvar/ctxvar is added when the file lacks
 // it; an existing import's name is used. No fix is offered when that name is
@@ -265,8 +406,9 @@
 //
 // Facts. barego exports three facts about functions: Uses (the Vars a
 // function may read before setting them, its calls of log/slog among them,
-// the runtime functions by which it carries the Context on, and the Vars it
-// may set), Launcher (the func parameters it runs on another goroutine) and
+// the runtime functions by which it carries the Context on, the Vars it
+// may set, the same of the Vars its parameters hold, and whether it serves
+// a stream of work), Launcher (the func parameters it runs on another goroutine) and
 // Binder (the func parameters it binds to its caller's Context); and one
 // about packages, SlogHandler (the Vars that the ctxvarslog handlers the
 // package builds or sees through its imports' facts add to log records,

@@ -2,6 +2,7 @@ package barego
 
 import (
 	"cmp"
+	"go/types"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,12 +69,65 @@ func compareRead(a, b Read) int {
 //
 // Sets lists the Vars the function may set, so that a caller that reads a
 // Var after calling it does not count as reading it empty.
+//
+// ParamReads and ParamSets say the same of the Vars its parameters hold:
+// a call reads or sets the Vars its arguments name (see ParamRead). Loop
+// is set when the function serves a stream of work on its goroutine (see
+// Loop).
 type Uses struct {
-	Pkg     string   // the function's package: its own Vars print unqualified
-	Reads   []Read   // Var reads that may come before any Set of that Var
-	Carries []string // runtime functions that take the Context along: Copy, Spawn, Bind, ...
-	Sets    []VarRef // Vars it may set
-	SetsAny bool     // it may set a Var that cannot be identified, or call code that may set any
+	Pkg        string      // the function's package: its own Vars print unqualified
+	Reads      []Read      // Var reads that may come before any Set of that Var
+	ParamReads []ParamRead // reads of Vars its parameters hold, before any Set of them
+	Carries    []string    // runtime functions that take the Context along: Copy, Spawn, Bind, ...
+	Sets       []VarRef    // Vars it may set
+	ParamSets  []ParamVar  // parameters holding a Var that it may set
+	SetsAny    bool        // it may set a Var that cannot be identified, or call code that may set any
+	Loop       *Loop       // it serves a stream of work, or nil
+}
+
+// A ParamVar is a Var that a function reaches through one of its
+// parameters: the parameter itself, a *ctxvar.Var[T] (or an interface or
+// type parameter that a *ctxvar.Var[T] may be passed to), or a field of
+// the struct it holds or points to.
+type ParamVar struct {
+	Param int    // the parameter's index; -1 for the receiver
+	Name  string // the parameter's name, for String
+	Path  string // the fields from the parameter to the Var, ".Limits.Burst"; "" for the parameter itself
+}
+
+func (p ParamVar) String() string { return "param " + p.Name + p.Path }
+
+// A ParamRead is a read of a Var that a parameter holds. Each call of the
+// function binds it to the Var that the call's argument names as barego
+// names Vars (a package-level variable, or a field of one or of a
+// package-level struct type): go logWith(traceVar) reads traceVar where
+// logWith reads its parameter. An argument that names no Var (a local
+// variable, a call's result) binds it to nothing, unless Var names it.
+type ParamRead struct {
+	ParamVar
+	Method string // Get, GetOr, Lookup or ValueAny
+
+	// Dynamic is set for a method called through an interface or a type
+	// parameter (func read[V interface{ Get() string }](v V)): a call binds
+	// it only where its argument is statically a *ctxvar.Var[T], whose
+	// method of that name reads the Var.
+	Dynamic bool
+
+	// Var names the Var by its field's type, Settings.Region, for a Path:
+	// the Var that a call reads whatever its argument, if the argument
+	// cannot be named. It is zero when the field cannot be named.
+	Var VarRef
+}
+
+// A Loop is what a function does that serves a stream of work: a range
+// over a channel, or a for statement without a condition that receives
+// from a channel, in its own body. A goroutine that runs it outlives any
+// one unit of work, so the Context it starts with belongs to none of them.
+type Loop struct {
+	// Binder is the runtime function that binds a unit of work, when the
+	// loop receives functions that one fits: Bind for a func(), BindErr
+	// for a func() error, BindArg for a func(A). It is "" otherwise.
+	Binder string
 }
 
 // AFact implements analysis.Fact.
@@ -88,6 +142,17 @@ func (u *Uses) String() string {
 	for _, g := range groupLogs(logs, u.Pkg) {
 		parts = append(parts, g.log+" logs "+strings.Join(g.vars, ", "))
 	}
+	if len(u.ParamReads) > 0 {
+		var names []string
+		for _, r := range u.ParamReads {
+			name := r.ParamVar.String() + "." + r.Method
+			if r.Dynamic {
+				name += " (dynamic)"
+			}
+			names = append(names, name)
+		}
+		parts = append(parts, "reads "+strings.Join(names, ", "))
+	}
 	if len(u.Carries) > 0 {
 		parts = append(parts, "carries "+joinCarries(u.Carries, ", "))
 	}
@@ -100,6 +165,16 @@ func (u *Uses) String() string {
 			names = append(names, "any Var")
 		}
 		parts = append(parts, "sets "+strings.Join(names, ", "))
+	}
+	if len(u.ParamSets) > 0 {
+		var names []string
+		for _, p := range u.ParamSets {
+			names = append(names, p.String())
+		}
+		parts = append(parts, "sets "+strings.Join(names, ", "))
+	}
+	if u.Loop != nil {
+		parts = append(parts, "loops")
 	}
 	return strings.Join(parts, "; ")
 }
@@ -208,17 +283,50 @@ func paramList(idx []int, names []string) string {
 // and they go from summary to summary.
 type summary struct {
 	reads   []*Read
+	preads  []*pRead // reads of Vars that parameters hold
 	carries []string
 	sets    []VarRef
+	psets   []*types.Var // parameters holding a Var that it may set
 	setsAny bool
+	loop    *Loop // of an imported function: its fact's Loop
 }
 
+// A pRead is a read of a Var that a parameter holds: the ParamRead of a
+// summary. Its param is a parameter (or receiver) of the function whose
+// summary holds it, or of a function around it that it captures from.
+type pRead struct {
+	param   *types.Var
+	path    string // as ParamRead.Path
+	method  string
+	dynamic bool
+	named   Read // for a path: the read of the field's Var named by its type, when it can be named
+}
+
+// usesContext reports whether the function reads or carries the Context,
+// whatever its arguments: a read through a parameter's fields reads the
+// field's Var, whichever value holds it.
 func (s *summary) usesContext() bool {
-	return s != nil && (len(s.reads) > 0 || len(s.carries) > 0)
+	return s != nil && (len(s.reads) > 0 || len(s.carries) > 0 || slices.ContainsFunc(s.preads, (*pRead).hasNamed))
+}
+
+func (r *pRead) hasNamed() bool { return r.named.Var.Name != "" }
+
+// shownReads returns the reads a report names, sorted: the summary's, and
+// those of the fields its parameters hold, by their types, for the pReads
+// no call bound.
+func (s *summary) shownReads() []Read {
+	reads := s.sortedReads()
+	for _, pr := range s.preads {
+		if pr.hasNamed() && !slices.Contains(reads, pr.named) {
+			reads = append(reads, pr.named)
+		}
+	}
+	slices.SortFunc(reads, compareRead)
+	return reads
 }
 
 func (s *summary) empty() bool {
-	return s == nil || (!s.usesContext() && len(s.sets) == 0 && !s.setsAny)
+	return s == nil || (!s.usesContext() && len(s.preads) == 0 && len(s.sets) == 0 && len(s.psets) == 0 && !s.setsAny)
 }
 
 func (s *summary) addRead(r *Read) bool {
@@ -226,6 +334,14 @@ func (s *summary) addRead(r *Read) bool {
 		return false
 	}
 	s.reads = append(s.reads, r)
+	return true
+}
+
+func (s *summary) addPRead(r *pRead) bool {
+	if slices.ContainsFunc(s.preads, func(q *pRead) bool { return *q == *r }) {
+		return false
+	}
+	s.preads = append(s.preads, r)
 	return true
 }
 
@@ -245,6 +361,14 @@ func (s *summary) addSet(v VarRef) bool {
 	return true
 }
 
+func (s *summary) addPSet(p *types.Var) bool {
+	if slices.Contains(s.psets, p) {
+		return false
+	}
+	s.psets = append(s.psets, p)
+	return true
+}
+
 func (s *summary) sortedReads() []Read {
 	reads := make([]Read, len(s.reads))
 	for i, r := range s.reads {
@@ -260,10 +384,27 @@ func (s *summary) sortedCarries() []string {
 	return carries
 }
 
-func (s *summary) fact(pkg string) *Uses {
+// fact returns the Uses fact of fn's summary s, whose parameters index
+// tells.
+func (s *summary) fact(pkg string, index func(*types.Var) int) *Uses {
 	u := &Uses{Pkg: pkg, Reads: s.sortedReads(), Carries: s.sortedCarries(), SetsAny: s.setsAny}
 	u.Sets = slices.Clone(s.sets)
 	slices.SortFunc(u.Sets, compareVarRef)
+	for _, r := range s.preads {
+		u.ParamReads = append(u.ParamReads, ParamRead{
+			ParamVar: ParamVar{Param: index(r.param), Name: r.param.Name(), Path: r.path},
+			Method:   r.method,
+			Dynamic:  r.dynamic,
+			Var:      r.named.Var,
+		})
+	}
+	slices.SortFunc(u.ParamReads, func(a, b ParamRead) int {
+		return cmp.Or(cmp.Compare(a.Param, b.Param), cmp.Compare(a.Path, b.Path), cmp.Compare(a.Method, b.Method), boolCompare(a.Dynamic, b.Dynamic))
+	})
+	for _, p := range s.psets {
+		u.ParamSets = append(u.ParamSets, ParamVar{Param: index(p), Name: p.Name()})
+	}
+	slices.SortFunc(u.ParamSets, func(a, b ParamVar) int { return cmp.Compare(a.Param, b.Param) })
 	if len(u.Reads) == 0 {
 		u.Reads = nil
 	}
@@ -276,7 +417,18 @@ func (s *summary) fact(pkg string) *Uses {
 	return u
 }
 
-func summaryOf(u *Uses) *summary {
+func boolCompare(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// summaryOf returns the summary of fn's Uses fact u.
+func summaryOf(u *Uses, fn *types.Func) *summary {
 	var reads []*Read
 	if len(u.Reads) > 0 {
 		reads = make([]*Read, len(u.Reads))
@@ -284,5 +436,36 @@ func summaryOf(u *Uses) *summary {
 			reads[i] = &u.Reads[i]
 		}
 	}
-	return &summary{reads: reads, carries: u.Carries, sets: u.Sets, setsAny: u.SetsAny}
+	s := &summary{reads: reads, carries: u.Carries, sets: u.Sets, setsAny: u.SetsAny, loop: u.Loop}
+	for _, r := range u.ParamReads {
+		p := paramAt(fn, r.Param)
+		if p == nil {
+			continue
+		}
+		pr := &pRead{param: p, path: r.Path, method: r.Method, dynamic: r.Dynamic}
+		if r.Var.Name != "" {
+			pr.named = Read{Var: r.Var, Method: r.Method}
+		}
+		s.preads = append(s.preads, pr)
+	}
+	for _, ps := range u.ParamSets {
+		if p := paramAt(fn, ps.Param); p != nil {
+			s.psets = append(s.psets, p)
+		} else {
+			s.setsAny = true
+		}
+	}
+	return s
+}
+
+// paramAt returns fn's parameter i, or its receiver for -1.
+func paramAt(fn *types.Func, i int) *types.Var {
+	sig := fn.Signature()
+	if i == -1 {
+		return sig.Recv()
+	}
+	if i < 0 || i >= sig.Params().Len() {
+		return nil
+	}
+	return sig.Params().At(i)
 }

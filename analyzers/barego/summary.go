@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/ctxvar/ctxvar/analyzers/internal/ctxvarapi"
+	"github.com/ctxvar/ctxvar/analyzers/internal/funcvals"
 	"github.com/ctxvar/ctxvar/analyzers/internal/guard"
 )
 
@@ -51,6 +52,24 @@ type pkgAnalysis struct {
 	wrappers map[*types.Func]*wrapperRoles // this package's launchers and binders
 	imported map[*types.Func]*wrapperRoles // imported Launcher and Binder facts
 	content  map[string][]byte             // file contents, for fixes
+
+	fvals *funcvals.Resolver // what local func variables hold; made when first needed
+
+	// params indexes the parameters that may hold a Var (a *ctxvar.Var[T],
+	// an interface, a type parameter, a named struct or a pointer to one)
+	// of the functions and literals of the package: -1 for a receiver.
+	params map[*types.Var]int
+
+	// written holds the parameters, and the package-level variables of
+	// this package, that the package assigns, increments or takes the
+	// address of, whole or in part.
+	written map[*types.Var]bool
+
+	bindings map[bindKey]binding   // what the calls of functions that read their parameters bind them to
+	setReads map[*types.Var]*pRead // see setOf
+
+	claimed map[*types.Scope]map[string]bool // the names the fixes of go statements bind, by scope
+	carried map[*action]*action              // see carriedAction
 }
 
 // An fnode is a function declaration or literal being summarized.
@@ -66,6 +85,9 @@ type fnode struct {
 	sum    summary
 
 	callers []*fnode // functions of the package that call it
+
+	loop     *Loop // the stream of work it serves, if any: see loopOf
+	loopDone bool
 }
 
 type eventKind int
@@ -76,6 +98,7 @@ const (
 	evCarry                  // a runtime function that takes the Context along
 	evCall                   // a static call, whose callee's summary applies
 	evLog                    // a call of log/slog: reads of the ctxvarslog handler's Vars
+	evMulti                  // a call of a local func variable that may hold one of several functions
 )
 
 // An action is what a call does with its goroutine's Context. Most are
@@ -83,14 +106,24 @@ const (
 // is kept out of line.
 type action struct {
 	kind    eventKind
-	read    *Read   // evRead
-	reads   []*Read // evLog
-	set     *VarRef // evSet, unless setAny
-	setAny  bool    // a Set of a Var that cannot be identified, or a call of unknown code
+	read    *Read      // evRead
+	pread   *pRead     // evRead of a Var a parameter holds; with evSet, a read through an interface
+	reads   []*Read    // evLog
+	set     *VarRef    // evSet, unless setAny or pset
+	pset    *types.Var // evSet of the Var a parameter holds
+	setAny  bool       // a Set of a Var that cannot be identified, or a call of unknown code
 	carry   string
 	carried ast.Expr    // the function Spawn, Bind, BindErr or BindArg carries the Context to
 	callee  *types.Func // evCall of a declared function (generic origin)
 	lit     *ast.FuncLit
+
+	// For an evCall of a function value that funcvals resolved: the
+	// receiver of a method value, or whether the call's first argument is
+	// the receiver of a method expression. A direct call tells them itself.
+	recv       ast.Expr
+	methodExpr bool
+
+	alts []*action // evMulti: one action for each function the variable may hold
 }
 
 // An event is the action of a call at one place in a function's CFG; a
@@ -105,16 +138,19 @@ type event struct {
 	before varState
 }
 
-// varState is a set of Vars; all means every Var (also the state of
-// unreachable code, where nothing is reported). Its list is short, and
-// shared: states are copied before they change.
+// varState is a set of Vars, and of parameters holding Vars; all means
+// every Var (also the state of unreachable code, where nothing is
+// reported). Its lists are short, and shared: states are copied before
+// they change.
 type varState struct {
-	vars []VarRef
-	all  bool
+	vars   []VarRef
+	params []*types.Var
+	all    bool
 }
 
-func (s varState) has(v VarRef) bool { return s.all || slices.Contains(s.vars, v) }
-func (s varState) empty() bool       { return !s.all && len(s.vars) == 0 }
+func (s varState) has(v VarRef) bool          { return s.all || slices.Contains(s.vars, v) }
+func (s varState) hasParam(p *types.Var) bool { return s.all || slices.Contains(s.params, p) }
+func (s varState) empty() bool                { return !s.all && len(s.vars) == 0 && len(s.params) == 0 }
 
 // with returns s with v added. When shared is set, s's list is another
 // state's too, and with adds v to a copy; it returns whether the result's
@@ -130,16 +166,26 @@ func (s varState) with(v VarRef, shared bool) (varState, bool) {
 	return s, false
 }
 
-// withSets returns s with the Vars a callee may set added, as with does.
-func (s varState) withSets(sum *summary, shared bool) (varState, bool) {
-	if sum == nil {
-		return s, shared
+// withParam returns s with parameter p added; its list of parameters is
+// always copied, as they are rare.
+func (s varState) withParam(p *types.Var) varState {
+	if s.hasParam(p) {
+		return s
 	}
-	if sum.setsAny {
+	s.params = append(slices.Clip(s.params), p)
+	return s
+}
+
+// withSets returns s with what a call may set added, as with does.
+func (s varState) withSets(sets callSets, shared bool) (varState, bool) {
+	if sets.any {
 		return varState{all: true}, false
 	}
-	for _, v := range sum.sets {
+	for _, v := range sets.vars {
 		s, shared = s.with(v, shared)
+	}
+	for _, p := range sets.params {
+		s = s.withParam(p)
 	}
 	return s, shared
 }
@@ -157,6 +203,13 @@ func meet(s, t varState) (varState, bool) {
 	for _, v := range s.vars {
 		if slices.Contains(t.vars, v) {
 			out.vars = append(out.vars, v)
+		} else {
+			changed = true
+		}
+	}
+	for _, p := range s.params {
+		if slices.Contains(t.params, p) {
+			out.params = append(out.params, p)
 		} else {
 			changed = true
 		}
@@ -182,6 +235,12 @@ func newPkgAnalysis(pass *analysis.Pass, at *guard.Position, s *settings, api *c
 		wrappers:    make(map[*types.Func]*wrapperRoles),
 		imported:    make(map[*types.Func]*wrapperRoles),
 		content:     make(map[string][]byte),
+		params:      make(map[*types.Var]int),
+		written:     make(map[*types.Var]bool),
+		bindings:    make(map[bindKey]binding),
+		setReads:    make(map[*types.Var]*pRead),
+		claimed:     make(map[*types.Scope]map[string]bool),
+		carried:     make(map[*action]*action),
 	}
 }
 
@@ -220,11 +279,13 @@ func (pa *pkgAnalysis) summarize() {
 
 	for _, fn := range pa.funcs {
 		for _, e := range fn.events {
-			for _, callee := range []*fnode{pa.calleeNode(e.action), pa.carriedNode(e.action)} {
+			add := func(callee *fnode) {
 				if callee != nil && callee != fn && !slices.Contains(callee.callers, fn) {
 					callee.callers = append(callee.callers, fn)
 				}
 			}
+			pa.carriedNodes(e.action, add)
+			pa.eachCall(e.action, func(a *action) { add(pa.calleeNode(a)) })
 		}
 	}
 
@@ -234,25 +295,26 @@ func (pa *pkgAnalysis) summarize() {
 		for _, e := range fn.events {
 			switch e.kind {
 			case evSet:
-				if e.setAny {
+				switch {
+				case e.setAny || e.pset != nil && !pa.tracked(e.pset):
 					if !fn.sum.setsAny {
 						fn.sum.setsAny, grew = true, true
 					}
-				} else if fn.sum.addSet(*e.set) {
-					grew = true
+				case e.pset != nil:
+					grew = fn.sum.addPSet(e.pset) || grew
+				default:
+					grew = fn.sum.addSet(*e.set) || grew
 				}
-			case evCall:
-				cs := pa.calleeSummary(e.action)
-				if cs == nil || cs == &fn.sum {
-					continue
-				}
-				if cs.setsAny && !fn.sum.setsAny {
+			case evCall, evMulti:
+				sets := pa.callSets(e.action, e.call, &fn.sum)
+				if sets.any && !fn.sum.setsAny {
 					fn.sum.setsAny, grew = true, true
 				}
-				for _, v := range cs.sets {
-					if fn.sum.addSet(v) {
-						grew = true
-					}
+				for _, v := range sets.vars {
+					grew = fn.sum.addSet(v) || grew
+				}
+				for _, p := range sets.params {
+					grew = fn.sum.addPSet(p) || grew
 				}
 			}
 		}
@@ -267,7 +329,7 @@ func (pa *pkgAnalysis) summarize() {
 			return false
 		}
 		for _, e := range fn.events {
-			if e.kind == evRead || e.kind == evLog || e.kind == evCarry || (e.kind == evCall && pa.calleeMayUse(e.action)) {
+			if pa.mayUse(e.action) {
 				fn.mayUse = true
 				return true
 			}
@@ -290,9 +352,9 @@ func (pa *pkgAnalysis) summarize() {
 			if e.deferred {
 				// A deferred call runs at the return, after any Set of
 				// the function: only Vars it never sets count.
-				filter = varState{vars: fn.sum.sets, all: fn.sum.setsAny}
+				filter = varState{vars: fn.sum.sets, params: fn.sum.psets, all: fn.sum.setsAny}
 			}
-			if pa.apply(&fn.sum, e.action, filter) {
+			if pa.apply(&fn.sum, e.action, e.call, filter) {
 				grew = true
 			}
 		}
@@ -300,13 +362,36 @@ func (pa *pkgAnalysis) summarize() {
 	})
 }
 
-// calleeMayUse reports whether the function an evCall action calls may use
-// the Context.
-func (pa *pkgAnalysis) calleeMayUse(a *action) bool {
-	if fn := pa.calleeNode(a); fn != nil {
-		return fn.mayUse
+// mayUse reports whether an action may use the Context, if no Var were
+// ever set: as far as the mayUse of the functions of the package tell.
+func (pa *pkgAnalysis) mayUse(a *action) bool {
+	switch a.kind {
+	case evRead, evLog, evCarry:
+		return true
+	case evSet:
+		return a.pread != nil
+	case evCall:
+		if fn := pa.calleeNode(a); fn != nil {
+			return fn.mayUse
+		}
+		cs := pa.calleeSummary(a)
+		return cs.usesContext() || cs != nil && len(cs.preads) > 0
+	case evMulti:
+		return slices.ContainsFunc(a.alts, pa.mayUse)
 	}
-	return pa.calleeSummary(a).usesContext()
+	return false
+}
+
+// eachCall calls f with a, or with each of its alternatives when a is an
+// evMulti.
+func (pa *pkgAnalysis) eachCall(a *action, f func(*action)) {
+	if a.kind == evMulti {
+		for _, alt := range a.alts {
+			f(alt)
+		}
+		return
+	}
+	f(a)
 }
 
 // flowOf builds fn's CFG and events, and finds the Vars set before each
@@ -322,7 +407,7 @@ func (pa *pkgAnalysis) flowOf(fn *fnode) {
 	}
 	fn.flowed = true
 	pa.at.At(fn.body.Pos())
-	if len(fn.sum.sets) == 0 && !fn.sum.setsAny && pa.allReachable(fn.body.List) {
+	if len(fn.sum.sets) == 0 && len(fn.sum.psets) == 0 && !fn.sum.setsAny && pa.allReachable(fn.body.List) {
 		return
 	}
 	pa.buildEvents(fn)
@@ -368,30 +453,36 @@ func (pa *pkgAnalysis) carriesToUser(e *action) bool {
 	if e.carried == nil {
 		return true
 	}
-	if lit, ok := ast.Unparen(e.carried).(*ast.FuncLit); ok {
-		fn := pa.lits[lit]
-		return fn == nil || fn.sum.usesContext()
-	}
-	fn := pa.funcValue(e.carried)
-	if fn == nil {
+	a := pa.carriedAction(e)
+	switch {
+	case a == nil:
 		return true
+	case a.kind == evCall:
+		return pa.calleeSummary(a).usesContext()
 	}
-	return pa.funcSummary(fn.Origin()).usesContext()
+	return pa.actionSummary(a, nil).usesContext()
 }
 
-// carriedNode returns the function of this package an evCarry event carries
-// the Context to.
-func (pa *pkgAnalysis) carriedNode(e *action) *fnode {
+// carriedAction returns the action of calling the function an evCarry
+// event carries the Context to, once for each event's action.
+func (pa *pkgAnalysis) carriedAction(e *action) *action {
+	a, ok := pa.carried[e]
+	if !ok {
+		a = pa.valueAction(e.carried)
+		pa.carried[e] = a
+	}
+	return a
+}
+
+// carriedNodes calls f with the functions of this package an evCarry event
+// carries the Context to.
+func (pa *pkgAnalysis) carriedNodes(e *action, f func(*fnode)) {
 	if e.kind != evCarry || e.carried == nil {
-		return nil
+		return
 	}
-	if lit, ok := ast.Unparen(e.carried).(*ast.FuncLit); ok {
-		return pa.lits[lit]
+	if a := pa.carriedAction(e); a != nil {
+		pa.eachCall(a, func(a *action) { f(pa.calleeNode(a)) })
 	}
-	if fn := pa.funcValue(e.carried); fn != nil {
-		return pa.decls[fn.Origin()]
-	}
-	return nil
 }
 
 // calleeNode returns the function of this package an evCall event calls.
@@ -401,18 +492,27 @@ func (pa *pkgAnalysis) calleeNode(e *action) *fnode {
 		return nil
 	case e.lit != nil:
 		return pa.lits[e.lit]
+	case e.callee == nil:
+		return nil
 	}
 	return pa.decls[e.callee]
 }
 
-// apply adds to sum what event e reads or carries, leaving out the Vars in
-// filter; it reports whether sum grew.
-func (pa *pkgAnalysis) apply(sum *summary, e *action, filter varState) bool {
+// apply adds to sum what action e, of call, reads or carries, leaving out
+// the Vars in filter; it reports whether sum grew.
+func (pa *pkgAnalysis) apply(sum *summary, e *action, call *ast.CallExpr, filter varState) bool {
 	grew := false
 	switch e.kind {
 	case evRead:
+		if e.pread != nil {
+			return pa.applyParamRead(sum, e.pread, filter)
+		}
 		if !filter.has(e.read.Var) {
 			grew = sum.addRead(e.read)
+		}
+	case evSet:
+		if e.pread != nil {
+			return pa.applyParamRead(sum, e.pread, filter)
 		}
 	case evLog:
 		for _, r := range e.reads {
@@ -434,12 +534,52 @@ func (pa *pkgAnalysis) apply(sum *summary, e *action, filter varState) bool {
 				grew = true
 			}
 		}
+		for _, pr := range cs.preads {
+			b := pa.bind(pr, e, call)
+			switch {
+			case b.read != nil:
+				if !filter.has(b.read.Var) && sum.addRead(b.read) {
+					grew = true
+				}
+			case b.param != nil:
+				if pa.applyParamRead(sum, b.param, filter) {
+					grew = true
+				}
+			}
+		}
 		if filter.empty() {
 			for _, c := range cs.carries {
 				if sum.addCarry(c) {
 					grew = true
 				}
 			}
+		}
+	case evMulti:
+		// A variable that may hold one of several functions is taken to
+		// use the Context only when each of them does; its reads are
+		// then those of the first, which surely happen on some path.
+		var first *summary
+		for _, alt := range e.alts {
+			s := new(summary)
+			pa.apply(s, alt, call, filter)
+			if !s.usesContext() && len(s.preads) == 0 {
+				return false
+			}
+			if first == nil {
+				first = s
+			}
+		}
+		if first == nil {
+			return false
+		}
+		for _, r := range first.reads {
+			grew = sum.addRead(r) || grew
+		}
+		for _, pr := range first.preads {
+			grew = sum.addPRead(pr) || grew
+		}
+		for _, c := range first.carries {
+			grew = sum.addCarry(c) || grew
 		}
 	}
 	return grew
@@ -528,13 +668,16 @@ func (pa *pkgAnalysis) flow(fn *fnode) {
 			}
 			switch e.kind {
 			case evSet:
-				if e.setAny {
+				switch {
+				case e.setAny || e.pset != nil && !pa.tracked(e.pset):
 					s = varState{all: true}
-				} else {
+				case e.pset != nil:
+					s = s.withParam(e.pset)
+				default:
 					s, shared = s.with(*e.set, shared)
 				}
-			case evCall:
-				s, shared = s.withSets(pa.calleeSummary(e.action), shared)
+			case evCall, evMulti:
+				s, shared = s.withSets(pa.callSets(e.action, e.call, nil), shared)
 			}
 		}
 		return s
@@ -567,8 +710,10 @@ func (pa *pkgAnalysis) flow(fn *fnode) {
 // packages that have no Uses fact, calls of the runtime's other functions
 // (c.Run and ctxvar.RunContext run their function in another Context than
 // the goroutine's, and what it sets stays there), or calls of func values
-// and interface methods that cannot set Vars. The event it returns is a
-// template, which the events of the call copy.
+// and interface methods that cannot set Vars. A call of a local func
+// variable (or of a field or element of a local literal) calls what
+// funcvals finds it may hold. The event it returns is a template, which
+// the events of the call copy.
 //
 // callee is typeutil.Callee's result for the call, a function's generic
 // origin; info is its calleeInfo if known, or nil.
@@ -577,10 +722,54 @@ func (pa *pkgAnalysis) classifyCall(call *ast.CallExpr, callee types.Object, inf
 		return &action{kind: evCall, lit: lit}
 	}
 	fn, _ := callee.(*types.Func)
-	if fn != nil && pa.api != nil && fn.Pkg() == pa.api.Pkg {
+	if fn == nil {
+		if !pa.mayRunAnything(call, callee) {
+			return nil
+		}
+		if a := pa.valuesCall(call); a != nil {
+			return a
+		}
+		return setsAnyVar
+	}
+	recv, _ := pa.callRecv(call)
+	return pa.classifyFunc(call, fn, recv, info)
+}
+
+// callRecv returns the receiver of a method call: x for x.M(...), and the
+// first argument of a method expression's call, T.M(x, ...), for which
+// methodExpr is set.
+func (pa *pkgAnalysis) callRecv(call *ast.CallExpr) (recv ast.Expr, methodExpr bool) {
+	sel, ok := ctxvarapi.StripIndex(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil, false
+	}
+	s, ok := pa.info.Selections[sel]
+	if !ok {
+		return nil, false
+	}
+	switch s.Kind() {
+	case types.MethodVal:
+		return sel.X, false
+	case types.MethodExpr:
+		if len(call.Args) > 0 {
+			return call.Args[0], true
+		}
+	}
+	return nil, false
+}
+
+// classifyFunc classifies a call of fn, a function's generic origin, whose
+// receiver is recv (nil for a function).
+func (pa *pkgAnalysis) classifyFunc(call *ast.CallExpr, fn *types.Func, recv ast.Expr, info *calleeInfo) *action {
+	if pa.api != nil && fn.Pkg() == pa.api.Pkg {
 		switch {
 		case pa.api.IsVarRead(fn):
-			recv := ctxvarapi.Receiver(call)
+			if recv == nil {
+				return nil
+			}
+			if pr := pa.paramRead(recv, fn.Name()); pr != nil {
+				return &action{kind: evRead, pread: pr}
+			}
 			obj := ctxvarapi.VarObject(pa.info, recv)
 			v, ok := pa.varRef(obj)
 			if !ok {
@@ -594,7 +783,10 @@ func (pa *pkgAnalysis) classifyCall(call *ast.CallExpr, callee types.Object, inf
 			}
 			return &action{kind: evRead, read: &r}
 		case fn == pa.api.Set:
-			v, ok := pa.varRef(ctxvarapi.VarObject(pa.info, ctxvarapi.Receiver(call)))
+			if p := pa.paramVar(recv); p != nil {
+				return &action{kind: evSet, pset: p}
+			}
+			v, ok := pa.varRef(ctxvarapi.VarObject(pa.info, recv))
 			if !ok {
 				return &action{kind: evSet, setAny: true}
 			}
@@ -610,16 +802,94 @@ func (pa *pkgAnalysis) classifyCall(call *ast.CallExpr, callee types.Object, inf
 			return nil
 		}
 	}
-	if fn != nil && info == nil {
+	if info == nil {
 		info = pa.calleeInfo(fn)
 	}
-	if fn == nil || info.dynamic {
-		if pa.mayRunAnything(call, callee) {
+	if info.dynamic {
+		anything := pa.mayRunAnything(call, fn)
+		// A reading method called through an interface or a type
+		// parameter reads the Var of a *ctxvar.Var[T] passed there.
+		if p := pa.paramVar(recv); p != nil && pa.isVarMethodName(fn.Name()) {
+			if anything {
+				return &action{kind: evSet, setAny: true, pread: &pRead{param: p, method: fn.Name(), dynamic: true}}
+			}
+			return &action{kind: evRead, pread: &pRead{param: p, method: fn.Name(), dynamic: true}}
+		}
+		if anything {
 			return setsAnyVar
 		}
 		return nil
 	}
 	return info.action
+}
+
+// valuesCall returns the action of a call of a func-valued expression that
+// funcvals resolves, or nil.
+func (pa *pkgAnalysis) valuesCall(call *ast.CallExpr) *action {
+	vals, ok := pa.funcValues().Values(call.Fun)
+	if !ok {
+		return nil
+	}
+	alts := make([]*action, 0, len(vals))
+	for _, v := range vals {
+		a := pa.callValue(v, call)
+		if a == nil {
+			return nil
+		}
+		alts = append(alts, a)
+	}
+	if len(alts) == 1 {
+		return alts[0]
+	}
+	return &action{kind: evMulti, alts: alts}
+}
+
+// nilCall is the action of a call of a nil function, which panics.
+var nilCall = &action{kind: evCall}
+
+// callValue returns the action of calling v with call's arguments, or
+// nil when it cannot tell.
+func (pa *pkgAnalysis) callValue(v funcvals.Value, call *ast.CallExpr) *action {
+	switch v.Kind {
+	case funcvals.Nil:
+		return nilCall
+	case funcvals.Lit:
+		return &action{kind: evCall, lit: v.Lit}
+	case funcvals.Func:
+		a := pa.classifyFunc(call, v.Func.Origin(), nil, nil)
+		if a == nil {
+			return nilCall // a call that cannot matter
+		}
+		return a
+	case funcvals.Method, funcvals.MethodExpr:
+		fn := v.Func.Origin()
+		recv, methodExpr := v.Recv, v.Kind == funcvals.MethodExpr
+		if methodExpr {
+			recv = nil
+			if len(call.Args) > 0 {
+				recv = call.Args[0]
+			}
+		}
+		a := pa.classifyFunc(call, fn, recv, nil)
+		switch {
+		case a == nil:
+			return nilCall
+		case a.kind == evCall:
+			bound := *a
+			bound.recv, bound.methodExpr = v.Recv, methodExpr
+			return &bound
+		}
+		return a
+	}
+	return nil
+}
+
+// funcValues returns the package's funcvals resolver.
+func (pa *pkgAnalysis) funcValues() *funcvals.Resolver {
+	if pa.fvals == nil {
+		pa.fvals = funcvals.New(pa.info, pa.pass.Files)
+	}
+	return pa.fvals
 }
 
 // setsAnyVar is the action of a call of code that may set any Var.
@@ -673,6 +943,9 @@ func (pa *pkgAnalysis) calleeSummary(e *action) *summary {
 		}
 		return nil
 	}
+	if e.callee == nil {
+		return nil // a call of nil
+	}
 	return pa.funcSummary(e.callee)
 }
 
@@ -690,7 +963,7 @@ func (pa *pkgAnalysis) funcSummary(obj *types.Func) *summary {
 	}
 	var s *summary
 	if pa.pass.ImportObjectFact(obj, &pa.uses) {
-		s = summaryOf(&pa.uses)
+		s = summaryOf(&pa.uses, obj)
 	}
 	pa.facts[obj] = s
 	return s

@@ -1096,8 +1096,7 @@ func lostTokenPath(info *types.Info, g *cfg.CFG, v *types.Var, stmt ast.Node, si
 
 	uses := func(stmts []ast.Node) bool {
 		found := false
-		var visit func(n ast.Node) bool
-		visit = func(n ast.Node) bool {
+		visit := func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.Ident:
 				// Only an identifier of v's name can refer to v.

@@ -314,7 +314,7 @@ func TestDiff(t *testing.T) {
 		"--- " + appGo + " (old)\n",
 		"+++ " + appGo + " (new)\n",
 		"\n-\tgo audit(l, &wg)",
-		"\n+\t\tctxvar.Spawn(func() { audit(a0, a1) })\n",
+		"\n+\tctxvar.Spawn(func() { audit(l, &wg) })",
 		"\n+\tdefer lib.RequestID.Reset(lib.RequestID.Set(id))",
 		"\n+\tt.Run(\"logf\", ctxvar.BindArg(func(t *testing.T) {",
 	} {

@@ -280,10 +280,15 @@ func dynamic(l logger, f func(), fs []func()) { // want dynamic:"runs f on anoth
 	g.Go(func() error { f(); return nil })
 	time.AfterFunc(time.Second, f)
 	time.AfterFunc(time.Second, l.Log)
+}
+
+// A local variable that holds a function literal starts it as the literal
+// would (see funcvals.go for the other shapes).
+func localFunc() {
 	local := func() { logID() }
-	go local()
-	go func() { local() }()
-	time.AfterFunc(time.Second, local)
+	go local()                         // want `requestID.Get sees none of the caller's values`
+	go func() { local() }()            // want `requestID.Get sees none of the caller's values`
+	time.AfterFunc(time.Second, local) // want `^time.AfterFunc runs its function on another goroutine with an empty Context: requestID.Get sees none`
 }
 
 // A goroutine that enters a Context carries a snapshot.

@@ -42,7 +42,7 @@ type Server struct {
 	Tenant *ctxvar.Var[string]
 }
 
-func (s *Server) Handle() { // want Handle:"reads Server.Tenant.Get"
+func (s *Server) Handle() { // want Handle:"reads param s.Tenant.Get"
 	_ = s.Tenant.Get()
 }
 
@@ -71,7 +71,7 @@ func Burst() int { // want Burst:"reads Config.Limits.Burst.GetOr"
 	return (Config.Limits).Burst.GetOr(1)
 }
 
-func (s *Settings) Describe() string { // want Describe:"reads Config.Region.Get, Settings.Region.Get"
+func (s *Settings) Describe() string { // want Describe:"reads Config.Region.Get; reads param s.Region.Get"
 	return s.Region.Get() + Config.Region.Get()
 }
 
