@@ -191,6 +191,9 @@ func TestFindGoidOffsetRejects(t *testing.T) {
 		}, 0},
 		{"garbage", func(uintptr) uint64 { return rand.Uint64() }, 0},
 		{"offset differs per goroutine", oddOneOut(152, 160), 0},
+		// A small counter equal to goroutine 1's id, as in the main
+		// goroutine on linux/ppc64 under qemu.
+		{"a second word matches in one goroutine", alsoInOne(152, 184), 152},
 		{"matches only in some goroutines", oddOneOut(152, maxProbeOffset+8), 0},
 	}
 	for _, tt := range tests {
@@ -223,6 +226,20 @@ func oddOneOut(odd, usual uintptr) func(uintptr) uint64 {
 			want = odd
 		}
 		if off == want {
+			return id
+		}
+		return 0
+	}
+}
+
+// alsoInOne returns a reader that reports the goid at offset goid in every
+// goroutine and, in the first goroutine that calls it, at offset also too.
+func alsoInOne(goid, also uintptr) func(uintptr) uint64 {
+	var first atomic.Uint64
+	return func(off uintptr) uint64 {
+		id := goidPortable()
+		first.CompareAndSwap(0, id)
+		if off == goid || off == also && first.Load() == id {
 			return id
 		}
 		return 0
