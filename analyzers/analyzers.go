@@ -7,8 +7,10 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/ctxvar/ctxvar/analyzers/barego"
+	"github.com/ctxvar/ctxvar/analyzers/localvar"
 	"github.com/ctxvar/ctxvar/analyzers/losttoken"
 	"github.com/ctxvar/ctxvar/analyzers/removedapi"
+	"github.com/ctxvar/ctxvar/analyzers/tokenmisuse"
 	"github.com/ctxvar/ctxvar/analyzers/unsetget"
 )
 
@@ -20,4 +22,6 @@ var All = []*analysis.Analyzer{
 	unsetget.Analyzer,
 	losttoken.Analyzer,
 	removedapi.Analyzer,
+	tokenmisuse.Analyzer,
+	localvar.Analyzer,
 }

@@ -41,6 +41,7 @@ import (
 
 	"github.com/ctxvar/ctxvar/analyzers"
 	"github.com/ctxvar/ctxvar/analyzers/barego"
+	"github.com/ctxvar/ctxvar/analyzers/tokenmisuse"
 	"github.com/ctxvar/ctxvar/analyzers/unsetget"
 )
 
@@ -150,6 +151,7 @@ func (s *Settings) analyzers() ([]*analysis.Analyzer, error) {
 	// one barego. With barego disabled, bg still runs, as unsetget's
 	// prerequisite, and golangci-lint shows none of its findings.
 	ug := unsetget.New(bg)
+	tm := tokenmisuse.New(bg) // the same, for the launchers' callbacks
 	var as []*analysis.Analyzer
 	for _, a := range analyzers.All {
 		switch a {
@@ -157,6 +159,8 @@ func (s *Settings) analyzers() ([]*analysis.Analyzer, error) {
 			a = bg
 		case unsetget.Analyzer:
 			a = ug
+		case tokenmisuse.Analyzer:
+			a = tm
 		}
 		if enabled[a.Name] {
 			as = append(as, a)
