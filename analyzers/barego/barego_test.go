@@ -7,7 +7,6 @@ import (
 	"go/format"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -296,37 +295,7 @@ func TestVetToolSlog(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a vet tool")
 	}
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	gomod := "module vettool\n\ngo 1.26.0\n\nrequire github.com/ctxvar/ctxvar v0.0.0\n\nreplace github.com/ctxvar/ctxvar => " + root + "\n"
-	main := `package main
-
-import (
-	"github.com/ctxvar/ctxvar/analyzers/barego"
-	"golang.org/x/tools/go/analysis/unitchecker"
-)
-
-func main() { unitchecker.Main(barego.Analyzer) }
-`
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, content := range map[string]string{"go.mod": gomod, "main.go": main, "go.sum": string(sum)} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o666); err != nil {
-			t.Fatal(err)
-		}
-	}
-	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
-	tool := filepath.Join(dir, "barego")
-	build := exec.Command("go", "build", "-o", tool, ".")
-	build.Dir, build.Env = dir, env
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the vet tool: %v\n%s", err, out)
-	}
+	tool, env := testmodule.VetTool(t, "github.com/ctxvar/ctxvar/analyzers/barego")
 	vet := exec.Command("go", "vet", "-vettool="+tool, "./slogapp")
 	vet.Dir, vet.Env = "testdata", env
 	out, _ := vet.CombinedOutput()

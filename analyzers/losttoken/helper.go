@@ -618,7 +618,7 @@ func (hb *helperBody) assignedBeforeReturns(v *types.Var, namedResult bool) bool
 		return true // declared by an assignment
 	}
 	if hb.g == nil {
-		hb.g = hb.c.ret.graph(hb.fd.Body)
+		hb.g = hb.c.ret.Graph(hb.fd.Body)
 	}
 	info := hb.c.pass.TypesInfo
 	assigns := func(n ast.Node) bool {

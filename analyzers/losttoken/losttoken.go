@@ -18,6 +18,7 @@ import (
 	"github.com/ctxvar/ctxvar/analyzers/internal/ctxvarapi"
 	"github.com/ctxvar/ctxvar/analyzers/internal/docs"
 	"github.com/ctxvar/ctxvar/analyzers/internal/guard"
+	"github.com/ctxvar/ctxvar/analyzers/internal/noreturn"
 	"github.com/ctxvar/ctxvar/analyzers/internal/reach"
 	"github.com/ctxvar/ctxvar/analyzers/internal/report"
 )
@@ -41,7 +42,7 @@ type checker struct {
 	api  *ctxvarapi.API
 	hook *types.Func // ctxvarhttp.Hook, or nil
 	r    *report.Reporter
-	ret  *returns
+	ret  *noreturn.Returns
 
 	local    map[*types.Func]*Helper // the package's helpers (findHelpers)
 	imported map[*types.Func]*Helper // the facts of other packages' functions, nil for none
@@ -61,7 +62,7 @@ func run(pass *analysis.Pass, at *guard.Position) (any, error) {
 		api:      api,
 		hook:     ctxvarapi.HTTPHookOf(pass.Pkg),
 		r:        report.New(pass),
-		ret:      newReturns(pass.TypesInfo, pass.Files),
+		ret:      noreturn.New(pass.TypesInfo, pass.Files),
 		local:    make(map[*types.Func]*Helper),
 		imported: make(map[*types.Func]*Helper),
 		names:    make(map[string]bool),
@@ -968,7 +969,7 @@ func (c *checker) checkPaths(fn ast.Node, body *ast.BlockStmt, toks []tokenVar, 
 	if sig == nil {
 		return
 	}
-	g := c.ret.graph(body)
+	g := c.ret.Graph(body)
 	vars := make(map[*types.Var]bool)
 	for _, t := range toks {
 		vars[t.v] = true

@@ -18,6 +18,7 @@ import (
 	"github.com/ctxvar/ctxvar/analyzers/internal/ctxvarapi"
 	"github.com/ctxvar/ctxvar/analyzers/internal/docs"
 	"github.com/ctxvar/ctxvar/analyzers/internal/guard"
+	"github.com/ctxvar/ctxvar/analyzers/internal/noreturn"
 	"github.com/ctxvar/ctxvar/analyzers/internal/reach"
 	"github.com/ctxvar/ctxvar/analyzers/internal/report"
 )
@@ -122,7 +123,7 @@ type checker struct {
 	api    *ctxvarapi.API
 	starts *barego.Starts
 	r      *report.Reporter
-	ret    *returns
+	ret    *noreturn.Returns
 	cfgs   map[*ast.BlockStmt]*cfg.CFG
 
 	fresh map[*types.Var]bool // the package's fresh Vars, exported or not
@@ -158,7 +159,7 @@ func run(pass *analysis.Pass, at *guard.Position, starts *barego.Starts) (any, e
 		api:       api,
 		starts:    starts,
 		r:         report.New(pass),
-		ret:       newReturns(pass.TypesInfo, pass.Files),
+		ret:       noreturn.New(pass.TypesInfo, pass.Files),
 		cfgs:      make(map[*ast.BlockStmt]*cfg.CFG),
 		keys:      []keyInfo{{}},
 		keyOf:     make(map[string]int32),
@@ -270,7 +271,7 @@ func (c *checker) isContext(t types.Type) bool {
 func (c *checker) graph(body *ast.BlockStmt) *cfg.CFG {
 	g, ok := c.cfgs[body]
 	if !ok {
-		g = c.ret.graph(body)
+		g = c.ret.Graph(body)
 		c.cfgs[body] = g
 	}
 	return g

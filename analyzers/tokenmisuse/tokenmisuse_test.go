@@ -3,9 +3,7 @@ package tokenmisuse_test
 import (
 	"go/ast"
 	"go/token"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -77,42 +75,8 @@ func TestVetTool(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a vet tool")
 	}
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	gomod := "module vettool\n\ngo 1.26.0\n\nrequire github.com/ctxvar/ctxvar v0.0.0\n\nreplace github.com/ctxvar/ctxvar => " + root + "\n"
-	main := `package main
-
-import (
-	"github.com/ctxvar/ctxvar/analyzers/tokenmisuse"
-	"golang.org/x/tools/go/analysis/unitchecker"
-)
-
-func main() { unitchecker.Main(tokenmisuse.Analyzer) }
-`
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, content := range map[string]string{"go.mod": gomod, "main.go": main, "go.sum": string(sum)} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o666); err != nil {
-			t.Fatal(err)
-		}
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command:", err)
-	}
-	env := append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -mod=mod"), "GOPROXY=off", "GOWORK=off")
-	tool := filepath.Join(dir, "tokenmisuse")
-	build := exec.Command(goTool, "build", "-o", tool, ".")
-	build.Dir, build.Env = dir, env
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the vet tool: %v\n%s", err, out)
-	}
-	vet := exec.Command(goTool, "vet", "-vettool="+tool, "./c")
+	tool, env := testmodule.VetTool(t, "github.com/ctxvar/ctxvar/analyzers/tokenmisuse")
+	vet := exec.Command("go", "vet", "-vettool="+tool, "./c")
 	vet.Dir, vet.Env = "testdata", env
 	out, _ := vet.CombinedOutput()
 	for _, want := range []string{

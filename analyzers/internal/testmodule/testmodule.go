@@ -90,3 +90,36 @@ func Go(t testing.TB, dir string, args ...string) {
 		t.Errorf("go %s in %s: %v\n%s", strings.Join(args, " "), dir, err, out)
 	}
 }
+
+// VetTool builds a go vet tool that runs one analyzer, the Analyzer
+// variable of the package at importPath (a package of this repository), as
+// go vet -vettool runs ctxvarlint: the unitchecker driver, which hands a
+// package the facts of its direct imports only. It returns the tool's path
+// and the environment to run go vet with: modules from the cache only.
+func VetTool(t testing.TB, importPath string) (tool string, env []string) {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	gomod := "module vettool\n\ngo 1.26.0\n\nrequire github.com/ctxvar/ctxvar v0.0.0\n\nreplace github.com/ctxvar/ctxvar => " + root + "\n"
+	main := "package main\n\nimport (\n\tanalyzer \"" + importPath + "\"\n\t\"golang.org/x/tools/go/analysis/unitchecker\"\n)\n\nfunc main() { unitchecker.Main(analyzer.Analyzer) }\n"
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range map[string]string{"go.mod": gomod, "main.go": main, "go.sum": string(sum)} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+	tool = filepath.Join(dir, "vettool")
+	build := exec.Command("go", "build", "-o", tool, ".")
+	build.Dir, build.Env = dir, env
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the vet tool: %v\n%s", err, out)
+	}
+	return tool, env
+}

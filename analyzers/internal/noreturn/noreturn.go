@@ -1,4 +1,7 @@
-package tokenmisuse
+// Package noreturn builds control-flow graphs in which calls that never
+// return end their paths, for the analyzers that ask whether some path
+// reaches a return (losttoken, tokenmisuse).
+package noreturn
 
 import (
 	"go/ast"
@@ -8,16 +11,16 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 )
 
-// returns tells the CFG builder which calls never return, so that a path
+// Returns tells the CFG builder which calls never return, so that a path
 // through log.Fatal or a helper that panics does not count as a path to a
 // return. It is the ctrlflow analyzer's job done only for the functions
-// that hold a token variable, and only within the package: ctrlflow builds
+// that hold a token, and only within the package: ctrlflow builds
 // the CFG of every function of every package, which a package that cannot
 // reach ctxvar must not pay for.
 //
 // Taking a call for one that never returns removes paths, which can only
 // hide a report; so the conventional names below are matched generously.
-type returns struct {
+type Returns struct {
 	info  *types.Info
 	files []*ast.File
 	decls map[*types.Func]*ast.FuncDecl // built at the first call
@@ -48,16 +51,18 @@ var neverReturningTesting = map[string]bool{
 	"FailNow": true, "Fatal": true, "Fatalf": true, "SkipNow": true, "Skip": true, "Skipf": true,
 }
 
-func newReturns(info *types.Info, files []*ast.File) *returns {
-	return &returns{info: info, files: files, state: make(map[*types.Func]returnState)}
+// New returns a Returns for the package whose type information and files
+// are given: the functions of that package it may look into.
+func New(info *types.Info, files []*ast.File) *Returns {
+	return &Returns{info: info, files: files, state: make(map[*types.Func]returnState)}
 }
 
-// graph builds the control-flow graph of a function body.
-func (r *returns) graph(body *ast.BlockStmt) *cfg.CFG {
+// Graph builds the control-flow graph of a function body.
+func (r *Returns) Graph(body *ast.BlockStmt) *cfg.CFG {
 	return cfg.New(body, r.mayReturn)
 }
 
-func (r *returns) mayReturn(call *ast.CallExpr) bool {
+func (r *Returns) mayReturn(call *ast.CallExpr) bool {
 	switch fn := typeutil.Callee(r.info, call).(type) {
 	case *types.Builtin:
 		return fn.Name() != "panic"
@@ -77,7 +82,7 @@ func (r *returns) mayReturn(call *ast.CallExpr) bool {
 // neverReturns reports whether fn, declared in this package, has no path
 // to a return. A function being analyzed when the question comes back to it
 // (recursion) is taken to return.
-func (r *returns) neverReturns(fn *types.Func) bool {
+func (r *Returns) neverReturns(fn *types.Func) bool {
 	switch r.state[fn] {
 	case stateInProgress, stateReturns:
 		return false
