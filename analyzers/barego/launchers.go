@@ -6,6 +6,8 @@ import (
 	"go/token"
 	"go/types"
 	"strings"
+
+	"github.com/ctxvar/ctxvar/analyzers/internal/ctxvarapi"
 )
 
 // builtinLaunchers are the functions and methods, outside ctxvar, known to
@@ -133,26 +135,4 @@ func recvNamed(t types.Type) *types.Named {
 
 // displayName names fn the way diagnostics show it:
 // errgroup.(*Group).Go, time.AfterFunc, pool.Pool.Submit.
-func displayName(fn *types.Func) string {
-	pkg := ""
-	if fn.Pkg() != nil {
-		pkg = fn.Pkg().Name() + "."
-	}
-	sig := fn.Signature()
-	if sig.Recv() == nil {
-		return pkg + fn.Name()
-	}
-	rt := sig.Recv().Type()
-	ptr := false
-	if p, ok := rt.(*types.Pointer); ok {
-		rt, ptr = p.Elem(), true
-	}
-	tname := types.TypeString(rt, func(*types.Package) string { return "" })
-	if i := strings.IndexByte(tname, '['); i >= 0 {
-		tname = tname[:i]
-	}
-	if ptr {
-		return pkg + "(*" + tname + ")." + fn.Name()
-	}
-	return pkg + tname + "." + fn.Name()
-}
+func displayName(fn *types.Func) string { return ctxvarapi.DisplayName(fn) }

@@ -612,16 +612,7 @@ func (c *checker) useKind(id *ast.Ident, stack []ast.Node, fn ast.Node) useKind 
 			return useEscapes
 		}
 	}
-	i := len(stack) - 1
-	var child ast.Node = id
-	for i >= 0 {
-		p, ok := stack[i].(*ast.ParenExpr)
-		if !ok {
-			break
-		}
-		child = p
-		i--
-	}
+	i, child := ctxvarapi.Enclosing(stack, id)
 	if i < 0 {
 		return useEscapes
 	}
@@ -679,16 +670,7 @@ func (c *checker) isVarMethod(sel *ast.SelectorExpr) bool {
 // starts: called in place, deferred, started by go, or handed to
 // ctxvar.Spawn, (*ctxvar.Context).Run or ctxvar.RunContext.
 func (c *checker) runsNow(lit *ast.FuncLit, outer []ast.Node) bool {
-	i := len(outer) - 1
-	var child ast.Node = lit
-	for i >= 0 {
-		p, ok := outer[i].(*ast.ParenExpr)
-		if !ok {
-			break
-		}
-		child = p
-		i--
-	}
+	i, child := ctxvarapi.Enclosing(outer, lit)
 	if i < 0 {
 		return false
 	}
@@ -706,16 +688,7 @@ func (c *checker) runsNow(lit *ast.FuncLit, outer []ast.Node) bool {
 // isCalledInPlace reports whether lit is called where it stands: func()
 // { ... }().
 func isCalledInPlace(lit *ast.FuncLit, outer []ast.Node) bool {
-	i := len(outer) - 1
-	var child ast.Node = lit
-	for i >= 0 {
-		p, ok := outer[i].(*ast.ParenExpr)
-		if !ok {
-			break
-		}
-		child = p
-		i--
-	}
+	i, child := ctxvarapi.Enclosing(outer, lit)
 	if i < 0 {
 		return false
 	}
@@ -731,16 +704,7 @@ func isCalledInPlace(lit *ast.FuncLit, outer []ast.Node) bool {
 // runsOnce reports whether lit runs once at most: it is handed to
 // sync.OnceFunc, sync.OnceValue, sync.OnceValues or (*sync.Once).Do.
 func (c *checker) runsOnce(lit *ast.FuncLit, outer []ast.Node) bool {
-	i := len(outer) - 1
-	var child ast.Node = lit
-	for i >= 0 {
-		p, ok := outer[i].(*ast.ParenExpr)
-		if !ok {
-			break
-		}
-		child = p
-		i--
-	}
+	i, child := ctxvarapi.Enclosing(outer, lit)
 	if i < 0 {
 		return false
 	}

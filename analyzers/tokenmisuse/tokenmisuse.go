@@ -417,32 +417,12 @@ func (c *checker) varKey(u *unit, e ast.Expr) int32 {
 }
 
 // displayName names fn the way messages show it: errgroup.(*Group).Go,
-// time.AfterFunc.
+// time.AfterFunc; "the callee" when it is unknown.
 func displayName(fn *types.Func) string {
 	if fn == nil {
 		return "the callee"
 	}
-	pkg := ""
-	if fn.Pkg() != nil {
-		pkg = fn.Pkg().Name() + "."
-	}
-	sig := fn.Signature()
-	if sig.Recv() == nil {
-		return pkg + fn.Name()
-	}
-	rt := sig.Recv().Type()
-	ptr := false
-	if p, ok := rt.(*types.Pointer); ok {
-		rt, ptr = p.Elem(), true
-	}
-	tname := types.TypeString(rt, func(*types.Package) string { return "" })
-	if i := strings.IndexByte(tname, '['); i >= 0 {
-		tname = tname[:i]
-	}
-	if ptr {
-		return pkg + "(*" + tname + ")." + fn.Name()
-	}
-	return pkg + tname + "." + fn.Name()
+	return ctxvarapi.DisplayName(fn)
 }
 
 // runtimeOwn reports whether pkg is the runtime or its external test

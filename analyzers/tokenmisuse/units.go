@@ -5,6 +5,8 @@ import (
 	"go/token"
 	"go/types"
 	"strings"
+
+	"github.com/ctxvar/ctxvar/analyzers/internal/ctxvarapi"
 )
 
 // A unit is a function the engine runs on its own: a function declaration,
@@ -398,16 +400,7 @@ func b2i(b bool) int {
 func (c *checker) mention(u *unit, id *ast.Ident, v *types.Var, x *varUse, stack []ast.Node, async bool) {
 	info := c.pass.TypesInfo
 	parent := stack[len(stack)-1]
-	// Skip parentheses.
-	var child ast.Node = id
-	i := len(stack) - 1
-	for ; i >= 0; i-- {
-		p, ok := stack[i].(*ast.ParenExpr)
-		if !ok {
-			break
-		}
-		child = p
-	}
+	i, child := ctxvarapi.Enclosing(stack, id)
 	if i >= 0 {
 		parent = stack[i]
 	}
@@ -542,16 +535,7 @@ func (c *checker) countConds(u *unit, uses map[*types.Var]*varUse) {
 // enclose it (stack, innermost last).
 func (c *checker) classifyLit(lit *ast.FuncLit, stack []ast.Node) (kind litKind, how string) {
 	info := c.pass.TypesInfo
-	i := len(stack) - 1
-	var child ast.Node = lit
-	for i >= 0 {
-		p, ok := stack[i].(*ast.ParenExpr)
-		if !ok {
-			break
-		}
-		child = p
-		i--
-	}
+	i, child := ctxvarapi.Enclosing(stack, lit)
 	if i < 0 {
 		return litOther, ""
 	}
